@@ -1,0 +1,134 @@
+"""What every command needs: paths, settings, the key, and a backend (real or sandbox)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studio.cli.errors import EXIT_KEY, CliError
+from studio.core.catalog import Catalog
+from studio.core.gemini import GeminiAdapter
+from studio.core.library import Library
+from studio.core.library.schema import SchemaTooNew
+from studio.core.logs import RedactingFilter, setup_logging
+from studio.core.paths import AppPaths
+from studio.core.secrets import KeyringUnavailable, KeyStore
+from studio.core.settings import Settings
+from studio.sandbox import SandboxConfig, SandboxServer
+
+SANDBOX_KEY = "sandbox-key"
+NO_KEY_HINT = (
+    "No API key is set. Run 'draft-studio key set', set GEMINI_API_KEY, "
+    "or try the offline sandbox with --sandbox."
+)
+
+
+def _env_float(name: str, default: float | None) -> float | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise CliError(f"{name} must be a number, not '{raw}'.") from None
+
+
+def sandbox_config_from_env() -> SandboxConfig:
+    """The sandbox feels like the real service by default; these variables tune it."""
+    limit = _env_float("DRAFT_STUDIO_SANDBOX_RATE_LIMIT", None)
+    return SandboxConfig(
+        latency_s=_env_float("DRAFT_STUDIO_SANDBOX_LATENCY", 1.5) or 0.0,
+        latency_jitter_s=_env_float("DRAFT_STUDIO_SANDBOX_JITTER", 0.5) or 0.0,
+        rate_limit=int(limit) if limit else None,
+        rate_window_s=_env_float("DRAFT_STUDIO_SANDBOX_RATE_WINDOW", 60.0) or 60.0,
+        pixel_scale=_env_float("DRAFT_STUDIO_SANDBOX_PIXEL_SCALE", 1.0) or 1.0,
+    )
+
+
+@dataclass
+class CliContext:
+    paths: AppPaths
+    settings: Settings
+    keys: KeyStore = field(default_factory=KeyStore)
+
+    @classmethod
+    def create(cls, library: str | None) -> CliContext:
+        paths = AppPaths.resolve(library)
+        settings = Settings.load(paths.settings_file)
+        context = cls(paths, settings)
+        setup_logging(paths.logs, context.keys.known_secrets)
+        for warning in settings.warnings:
+            logging.getLogger("studio.settings").warning("%s", warning)
+        return context
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.settings.catalog()
+
+    @contextmanager
+    def library(self) -> Iterator[Library]:
+        try:
+            library = Library.open(self.paths.library)
+        except SchemaTooNew as exc:
+            raise CliError(str(exc), 1) from None
+        except OSError as exc:
+            message = f"Cannot open the library at {self.paths.library}: {exc.strerror}."
+            raise CliError(message, 1) from None
+        try:
+            yield library
+        finally:
+            library.close()
+
+    def api_key(self) -> str:
+        try:
+            key = self.keys.resolve()
+        except KeyringUnavailable as exc:
+            raise CliError(f"{exc} {NO_KEY_HINT}", EXIT_KEY) from None
+        if key is None:
+            raise CliError(NO_KEY_HINT, EXIT_KEY)
+        return key.value
+
+    @asynccontextmanager
+    async def backend(self, sandbox: bool) -> AsyncIterator[GeminiAdapter]:
+        server: SandboxServer | None = None
+        if sandbox:
+            server = SandboxServer(sandbox_config_from_env()).start()
+            key, base_url = SANDBOX_KEY, server.base_url
+        else:
+            key, base_url = self.api_key(), None
+        adapter = GeminiAdapter(
+            key,
+            catalog=self.catalog,
+            base_url=base_url,
+            timeout_s=self.settings.request_timeout_s,
+            api_version=self.settings.api_version,
+        )
+        try:
+            yield adapter
+        finally:
+            await adapter.aclose()
+            if server is not None:
+                server.stop()
+
+
+def stderr_logging(keys: KeyStore, verbose: bool) -> None:
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.INFO if verbose else logging.WARNING)
+    handler.setFormatter(logging.Formatter("draft-studio: %(message)s"))
+    handler.addFilter(RedactingFilter(keys.known_secrets))
+    logging.getLogger().addHandler(handler)
+
+
+def resolve_out_dir(path: str) -> Path:
+    out = Path(path).expanduser()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"Cannot create the output folder '{out}': {exc.strerror}.") from None
+    if not os.access(out, os.W_OK):
+        raise CliError(f"The output folder '{out}' is not writable.")
+    return out

@@ -1,0 +1,135 @@
+"""Value types shared by the adapter, the engine, the library and every front end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class ErrorKind(StrEnum):
+    INVALID_KEY = "invalid_key"
+    PERMISSION = "permission"
+    MODEL_NOT_FOUND = "model_not_found"
+    BAD_ARGUMENT = "bad_argument"
+    RATE_LIMITED = "rate_limited"
+    DAILY_QUOTA = "daily_quota"
+    OVERLOADED = "overloaded"
+    SERVER_ERROR = "server_error"
+    TIMEOUT = "timeout"
+    NETWORK = "network"
+    BAD_RESPONSE = "bad_response"
+    BUDGET = "budget"
+    INTERRUPTED = "interrupted"
+    INTERNAL = "internal"
+
+    @property
+    def retryable(self) -> bool:
+        return self in _RETRYABLE
+
+    @property
+    def throttles(self) -> bool:
+        """The service asked us to slow down, so the engine sends fewer requests at once."""
+        return self in (ErrorKind.RATE_LIMITED, ErrorKind.OVERLOADED)
+
+    @property
+    def stops_queue(self) -> bool:
+        """No other request can succeed either, so the queue stops instead of trying each slot."""
+        return self in (ErrorKind.INVALID_KEY, ErrorKind.PERMISSION, ErrorKind.DAILY_QUOTA)
+
+
+_RETRYABLE = frozenset(
+    {
+        ErrorKind.RATE_LIMITED,
+        ErrorKind.OVERLOADED,
+        ErrorKind.SERVER_ERROR,
+        ErrorKind.TIMEOUT,
+        ErrorKind.NETWORK,
+        ErrorKind.BAD_RESPONSE,
+    }
+)
+
+
+class SlotStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    RETRYING = "retrying"
+    SUCCEEDED = "succeeded"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+
+    @property
+    def finished(self) -> bool:
+        return self not in (SlotStatus.QUEUED, SlotStatus.RUNNING, SlotStatus.RETRYING)
+
+
+class Flag(StrEnum):
+    NONE = "none"
+    PICK = "pick"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceImage:
+    """An input image, already checked and downscaled, ready to send inline."""
+
+    data: bytes
+    mime_type: str
+    source_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationRequest:
+    prompt: str
+    model: str
+    aspect: str
+    size: str
+    seed: int | None = None
+    references: tuple[ReferenceImage, ...] = ()
+    thinking_level: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseMeta:
+    response_id: str | None = None
+    model_version: str | None = None
+    latency_s: float = 0.0
+    prompt_tokens: int = 0
+    output_tokens: int = 0
+    image_tokens: int = 0
+    thought_tokens: int = 0
+    billed_images: int = 0
+    cost_usd: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class GeneratedImage:
+    data: bytes
+    mime_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImagesOutcome:
+    images: tuple[GeneratedImage, ...]
+    meta: ResponseMeta
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BlockedOutcome:
+    reason: str  # the service's code, e.g. PROHIBITED_CONTENT or IMAGE_SAFETY
+    message: str  # one sentence for a person
+    meta: ResponseMeta
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FailedOutcome:
+    kind: ErrorKind
+    message: str
+    retry_after_s: float | None = None
+    meta: ResponseMeta = field(default_factory=ResponseMeta)
+
+
+Outcome = ImagesOutcome | BlockedOutcome | FailedOutcome

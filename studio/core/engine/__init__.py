@@ -1,0 +1,40 @@
+"""The job engine: turns "this prompt × N" into N images as fast as the account allows."""
+
+from studio.core.engine.batch import BatchSpec
+from studio.core.engine.budget import BudgetGuard
+from studio.core.engine.engine import EngineStats, JobEngine
+from studio.core.engine.events import (
+    BatchQueued,
+    EngineEvent,
+    QueuePaused,
+    QueueResumed,
+    SlotBlocked,
+    SlotCancelled,
+    SlotFailed,
+    SlotQueued,
+    SlotRetrying,
+    SlotStarted,
+    SlotSucceeded,
+)
+from studio.core.engine.limiter import AdaptiveLimiter
+from studio.core.engine.retry import RetryPolicy
+
+__all__ = [
+    "AdaptiveLimiter",
+    "BatchQueued",
+    "BatchSpec",
+    "BudgetGuard",
+    "EngineEvent",
+    "EngineStats",
+    "JobEngine",
+    "QueuePaused",
+    "QueueResumed",
+    "RetryPolicy",
+    "SlotBlocked",
+    "SlotCancelled",
+    "SlotFailed",
+    "SlotQueued",
+    "SlotRetrying",
+    "SlotStarted",
+    "SlotSucceeded",
+]

@@ -1,0 +1,61 @@
+"""A batch as the user asks for it: one prompt, N slots, settings, and a seed for each slot."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from studio.core.catalog import Catalog, ModelSpec
+from studio.core.domain import GenerationRequest, ReferenceImage
+
+MAX_COUNT = 1000
+MAX_PROMPT_CHARS = 30_000
+# The API's seed is a signed 32-bit integer.
+SEED_LIMIT = 2**31
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSpec:
+    prompt: str
+    model: str
+    aspect: str
+    size: str
+    count: int = 1
+    seed: int | None = None
+    references: tuple[ReferenceImage, ...] = ()
+    thinking_level: str | None = None
+    parent_id: int | None = None
+
+    def validate(self, catalog: Catalog) -> ModelSpec:
+        """The model's spec, or ValueError with one sentence the user can act on."""
+        if not self.prompt.strip():
+            raise ValueError("The prompt is empty; describe the image you want.")
+        if len(self.prompt) > MAX_PROMPT_CHARS:
+            raise ValueError(f"The prompt is longer than {MAX_PROMPT_CHARS:,} characters.")
+        if not 1 <= self.count <= MAX_COUNT:
+            raise ValueError(f"The count must be between 1 and {MAX_COUNT}.")
+        if self.seed is not None and not 0 <= self.seed < SEED_LIMIT:
+            raise ValueError(f"The seed must be between 0 and {SEED_LIMIT - 1}.")
+        spec = catalog.validate(self.model, self.aspect, self.size)
+        if len(self.references) > spec.max_reference_images:
+            raise ValueError(
+                f"{spec.label} takes at most {spec.max_reference_images} reference images."
+            )
+        return spec
+
+    def seeds(self) -> tuple[int, ...]:
+        """A fixed seed gives seed, seed+1, …; otherwise each slot gets its own random seed."""
+        if self.seed is not None:
+            return tuple((self.seed + i) % SEED_LIMIT for i in range(self.count))
+        return tuple(secrets.randbelow(SEED_LIMIT) for _ in range(self.count))
+
+    def request(self, seed: int) -> GenerationRequest:
+        return GenerationRequest(
+            prompt=self.prompt.strip(),
+            model=self.model,
+            aspect=self.aspect,
+            size=self.size,
+            seed=seed,
+            references=self.references,
+            thinking_level=self.thinking_level,
+        )

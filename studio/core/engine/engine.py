@@ -1,0 +1,401 @@
+"""The job engine: one task per slot, an adaptive limiter in front of the service, retries,
+pauses, budget caps, and the library as the single source of truth."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from studio.core.catalog import Catalog
+from studio.core.domain import (
+    BlockedOutcome,
+    ErrorKind,
+    FailedOutcome,
+    GenerationRequest,
+    ImagesOutcome,
+    Outcome,
+    SlotStatus,
+)
+from studio.core.engine.batch import BatchSpec
+from studio.core.engine.budget import BudgetGuard
+from studio.core.engine.events import (
+    BatchQueued,
+    EngineEvent,
+    QueuePaused,
+    QueueResumed,
+    SlotBlocked,
+    SlotCancelled,
+    SlotFailed,
+    SlotQueued,
+    SlotRetrying,
+    SlotStarted,
+    SlotSucceeded,
+)
+from studio.core.engine.limiter import AdaptiveLimiter
+from studio.core.engine.retry import RetryPolicy
+from studio.core.gemini.adapter import ImageBackend
+from studio.core.library import BatchRecord, DraftRecord, Library, LibraryError
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[EngineEvent], None]
+
+
+@dataclass(slots=True)
+class EngineStats:
+    pending: int = 0  # slots not yet finished, on the wire or waiting
+    in_flight: int = 0
+    succeeded: int = 0
+    blocked: int = 0
+    failed: int = 0
+    cancelled: int = 0
+    concurrency: int = 0
+    session_spent_usd: float = 0.0
+    first_dispatch: float | None = None
+    last_success: float | None = None
+
+    def images_per_minute(self) -> float:
+        if self.first_dispatch is None or self.last_success is None or not self.succeeded:
+            return 0.0
+        return self.succeeded * 60.0 / max(self.last_success - self.first_dispatch, 1e-6)
+
+
+@dataclass(slots=True)
+class _Slot:
+    draft_id: int
+    batch_id: int
+    request: GenerationRequest
+    price: float
+    task: asyncio.Task[None] | None = None
+    in_flight: bool = False
+    # Set when the slot is cancelled for a reason other than the user asking.
+    abandoned: tuple[ErrorKind, str] | None = None
+    failures: int = 0
+    throttles: int = 0
+    attempt: int = 0
+
+
+class JobEngine:
+    def __init__(
+        self,
+        backend: ImageBackend,
+        library: Library,
+        *,
+        catalog: Catalog | None = None,
+        max_concurrency: int = 8,
+        initial_concurrency: int = 2,
+        session_budget_usd: float | None = None,
+        daily_budget_usd: float | None = None,
+        retry: RetryPolicy | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.backend = backend
+        self.library = library
+        self.catalog = catalog or Catalog()
+        self.limiter = AdaptiveLimiter(max_concurrency, initial_concurrency)
+        self.budget = BudgetGuard(session_budget_usd, daily_budget_usd, library.spent_since)
+        self.retry_policy = retry or RetryPolicy()
+        self._rng = rng or random.Random()
+        self._slots: dict[int, _Slot] = {}
+        self._listeners: list[Listener] = []
+        self._change_waiters: list[asyncio.Future[None]] = []
+        self.pause_reason: QueuePaused | None = None
+        self.stats = EngineStats()
+
+    # -- listeners -----------------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _notify_change(self) -> None:
+        waiters, self._change_waiters = self._change_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def _emit(self, event: EngineEvent) -> None:
+        self._notify_change()
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:
+                log.exception("engine listener failed on %s", type(event).__name__)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def submit(self, spec: BatchSpec) -> list[DraftRecord]:
+        """Records every slot as queued, then starts them. Raises ValueError for bad input."""
+        model = spec.validate(self.catalog)
+        seeds = spec.seeds()
+        drafts = self.library.create_batch(
+            BatchRecord(
+                prompt=spec.prompt.strip(),
+                model=spec.model,
+                aspect=spec.aspect,
+                size=spec.size,
+                seeds=seeds,
+                base_seed=spec.seed,
+                thinking_level=spec.thinking_level,
+                reference_names=tuple(r.source_name for r in spec.references),
+                parent_id=spec.parent_id,
+            )
+        )
+        self._emit(BatchQueued(drafts[0].batch_id, tuple(drafts)))
+        for draft in drafts:
+            self._start(draft, spec.request(draft.seed), model.price(spec.size))
+        return drafts
+
+    def retry(self, draft_id: int, spec_for: Callable[[DraftRecord], BatchSpec]) -> DraftRecord:
+        """Queues a failed, blocked, cancelled or interrupted slot again.
+
+        `spec_for` rebuilds the request (reference images are not kept in the library)."""
+        if draft_id in self._slots:
+            raise LibraryError(f"Draft {draft_id} is already in the queue.")
+        draft = self.library.requeue(draft_id)
+        spec = spec_for(draft)
+        model = spec.validate(self.catalog)
+        self._emit(SlotQueued(draft_id))
+        self._start(draft, spec.request(draft.seed), model.price(spec.size))
+        return draft
+
+    def _start(self, draft: DraftRecord, request: GenerationRequest, price: float) -> None:
+        slot = _Slot(draft.id, draft.batch_id, request, price)
+        self._slots[draft.id] = slot
+        self.stats.pending += 1
+        slot.task = asyncio.get_running_loop().create_task(
+            self._run(slot), name=f"draft-{draft.id}"
+        )
+
+    def cancel_slot(self, draft_id: int) -> bool:
+        slot = self._slots.get(draft_id)
+        if slot is None or slot.task is None or slot.task.done():
+            return False
+        slot.task.cancel()
+        return True
+
+    def cancel_batch(self, batch_id: int) -> int:
+        return sum(
+            self.cancel_slot(s.draft_id)
+            for s in list(self._slots.values())
+            if s.batch_id == batch_id
+        )
+
+    def cancel_all(self) -> int:
+        return sum(self.cancel_slot(draft_id) for draft_id in list(self._slots))
+
+    def abandon_waiting(self, kind: ErrorKind, message: str) -> int:
+        """Ends every slot that is not on the wire as failed for `kind` (the CLI does this
+        when the queue is paused and nobody is there to resume it)."""
+        count = 0
+        for slot in list(self._slots.values()):
+            if not slot.in_flight and slot.task is not None and not slot.task.done():
+                slot.abandoned = (kind, message)
+                slot.task.cancel()
+                count += 1
+        return count
+
+    def resume(self) -> None:
+        if self.pause_reason is None:
+            return
+        self.pause_reason = None
+        self.limiter.resume()
+        self._emit(QueueResumed())
+
+    def set_budgets(self, session_usd: float | None, daily_usd: float | None) -> None:
+        self.budget.set_caps(session_usd, daily_usd)
+        if self.pause_reason is not None and self.pause_reason.kind == ErrorKind.BUDGET:
+            self.resume()
+
+    def set_max_concurrency(self, maximum: int) -> None:
+        self.limiter.set_maximum(maximum)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._slots)
+
+    @property
+    def stalled(self) -> bool:
+        """Paused with nothing on the wire: only the user can move the queue now."""
+        return self.pause_reason is not None and self.limiter.in_flight == 0
+
+    async def wait_idle(self, until_stalled: bool = False) -> None:
+        """Returns when every slot has finished, or (with `until_stalled`) when the queue is
+        paused with nothing on the wire."""
+        while self._slots and not (until_stalled and self.stalled):
+            changed = asyncio.get_running_loop().create_future()
+            self._change_waiters.append(changed)
+            await changed
+
+    async def aclose(self) -> None:
+        self.cancel_all()
+        tasks = [s.task for s in self._slots.values() if s.task is not None]
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self.limiter.close()
+
+    # -- one slot ------------------------------------------------------------------------------
+
+    def _pause(self, kind: ErrorKind, message: str) -> None:
+        self.limiter.pause()
+        if self.pause_reason is None or self.pause_reason.kind != kind:
+            self.pause_reason = QueuePaused(kind, message)
+            self._emit(self.pause_reason)
+
+    async def _run(self, slot: _Slot) -> None:
+        try:
+            await self._attempts(slot)
+        except asyncio.CancelledError:
+            self._finish_cancelled(slot)
+            raise
+        except Exception as exc:
+            log.exception("draft %d failed unexpectedly", slot.draft_id)
+            self._finish_failed(slot, ErrorKind.INTERNAL, _internal_message(exc))
+        finally:
+            self._slots.pop(slot.draft_id, None)
+            self._count("pending", -1)
+            self._notify_change()
+
+    async def _attempts(self, slot: _Slot) -> None:
+        first = False
+        while True:
+            outcome, dispatched_at = await self._send(slot, first)
+            if outcome is None:
+                first = True
+                continue  # the queue paused (budget) before sending; wait for resume
+            if isinstance(outcome, ImagesOutcome):
+                self.limiter.on_success()
+                await self._finish_images(slot, outcome)
+                return
+            if isinstance(outcome, BlockedOutcome):
+                self.limiter.on_success()
+                self._finish_blocked(slot, outcome)
+                return
+            if not await self._handle_failure(slot, outcome, dispatched_at):
+                return
+            first = True
+
+    async def _send(self, slot: _Slot, first: bool) -> tuple[Outcome | None, float]:
+        dispatched_at = await self.limiter.acquire(first)
+        try:
+            reservation = self.budget.reserve(slot.price)
+            if reservation is None:
+                self._pause(ErrorKind.BUDGET, self.budget.refusal(slot.price) or "Budget reached.")
+                return None, dispatched_at
+            slot.in_flight = True
+            slot.attempt += 1
+            self.library.mark_running(slot.draft_id, slot.attempt)
+            self._emit(SlotStarted(slot.draft_id, slot.attempt))
+            if self.stats.first_dispatch is None:
+                self.stats.first_dispatch = time.monotonic()
+            self.stats.in_flight += 1
+            outcome: Outcome | None = None
+            try:
+                outcome = await self.backend.generate(slot.request)
+            finally:
+                self.stats.in_flight -= 1
+                slot.in_flight = False
+                # A cancelled request may still be billed by the service; we cannot know.
+                actual = outcome.meta.cost_usd if outcome is not None else 0.0
+                self.budget.settle(reservation, actual)
+                self.stats.session_spent_usd = self.budget.session_spent
+            return outcome, dispatched_at
+        finally:
+            self.limiter.release()
+            self.stats.concurrency = self.limiter.limit
+
+    async def _handle_failure(
+        self, slot: _Slot, outcome: FailedOutcome, dispatched_at: float
+    ) -> bool:
+        """True when the slot should try again."""
+        kind = outcome.kind
+        if kind.throttles:
+            self.limiter.on_throttle(dispatched_at, outcome.retry_after_s)
+        if kind.stops_queue:
+            self._pause(kind, _pause_message(kind, outcome.message))
+            self.library.mark_queued(slot.draft_id, kind, outcome.message, outcome.meta.cost_usd)
+            self._emit(SlotQueued(slot.draft_id))
+            return True
+        if kind == ErrorKind.RATE_LIMITED:
+            slot.throttles += 1
+            exhausted = slot.throttles > self.retry_policy.max_throttles
+        else:
+            slot.failures += 1
+            exhausted = slot.failures >= self.retry_policy.max_failures
+        if not kind.retryable or exhausted:
+            self._finish_failed(slot, kind, outcome.message, outcome.meta.cost_usd)
+            return False
+        delay = self.retry_policy.delay(slot.failures, outcome.retry_after_s, self._rng)
+        self.library.mark_retrying(slot.draft_id, kind, outcome.message, outcome.meta.cost_usd)
+        self._emit(SlotRetrying(slot.draft_id, slot.attempt, kind, outcome.message, delay))
+        await asyncio.sleep(delay)
+        return True
+
+    # -- endings -------------------------------------------------------------------------------
+
+    def _count(self, name: str, delta: int = 1) -> None:
+        setattr(self.stats, name, getattr(self.stats, name) + delta)
+
+    async def _finish_images(self, slot: _Slot, outcome: ImagesOutcome) -> None:
+        save = asyncio.ensure_future(
+            asyncio.to_thread(
+                self.library.save_images, slot.draft_id, outcome.images, outcome.meta, outcome.text
+            )
+        )
+        try:
+            stored = await asyncio.shield(save)
+        except asyncio.CancelledError:
+            # The service has answered and billed: a late cancel must not lose the image.
+            stored = await save
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
+        self._count("succeeded", len(stored))
+        self.stats.last_success = time.monotonic()
+        self._emit(SlotSucceeded(slot.draft_id, tuple(stored), outcome.meta))
+
+    def _finish_blocked(self, slot: _Slot, outcome: BlockedOutcome) -> None:
+        self.library.mark_finished(
+            slot.draft_id,
+            SlotStatus.BLOCKED,
+            block_reason=outcome.reason,
+            message=outcome.message,
+            text_note=outcome.text,
+            meta=outcome.meta,
+        )
+        self._count("blocked")
+        self._emit(SlotBlocked(slot.draft_id, outcome.reason, outcome.message))
+
+    def _finish_failed(
+        self, slot: _Slot, kind: ErrorKind, message: str, cost_usd: float = 0.0
+    ) -> None:
+        self.library.mark_finished(
+            slot.draft_id, SlotStatus.FAILED, kind=kind, message=message, extra_cost_usd=cost_usd
+        )
+        self._count("failed")
+        self._emit(SlotFailed(slot.draft_id, kind, message))
+
+    def _finish_cancelled(self, slot: _Slot) -> None:
+        if slot.abandoned is not None:
+            self._finish_failed(slot, *slot.abandoned)
+            return
+        self.library.mark_finished(slot.draft_id, SlotStatus.CANCELLED, message="Cancelled.")
+        self._count("cancelled")
+        self._emit(SlotCancelled(slot.draft_id))
+
+
+def _pause_message(kind: ErrorKind, message: str) -> str:
+    if kind == ErrorKind.INVALID_KEY:
+        return "The API key was rejected; enter a valid key to continue."
+    if kind == ErrorKind.PERMISSION:
+        return "The API key may not use this model; check the key's project, then resume."
+    return message
+
+
+def _internal_message(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"The image could not be saved: {exc.strerror}."
+    return "Draft Studio hit an unexpected error; details are in the log."

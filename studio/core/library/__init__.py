@@ -1,0 +1,6 @@
+"""The embedded library: a SQLite file in WAL mode plus image files written atomically."""
+
+from studio.core.library.records import BatchRecord, DraftRecord, LibraryError, StoredImage
+from studio.core.library.store import Library
+
+__all__ = ["BatchRecord", "DraftRecord", "Library", "LibraryError", "StoredImage"]

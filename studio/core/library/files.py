@@ -1,0 +1,81 @@
+"""Image files on disk: written whole or not at all, with a small thumbnail beside each."""
+
+from __future__ import annotations
+
+import io
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+THUMB_EDGE = 320
+TEMP_SUFFIX = ".partial"
+_EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp"}
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedImage:
+    width: int
+    height: int
+    thumbnail_jpeg: bytes
+
+
+class UnreadableImage(ValueError):
+    pass
+
+
+def extension_for(mime_type: str) -> str:
+    return _EXTENSIONS.get(mime_type, ".img")
+
+
+def decode_and_thumbnail(data: bytes) -> DecodedImage:
+    """Proves the bytes are a whole image and makes its thumbnail (CPU-heavy: run off the loop)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            width, height = image.size
+            thumb = image.convert("RGB")
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise UnreadableImage("The service returned image data that does not decode.") from exc
+    thumb.thumbnail((THUMB_EDGE, THUMB_EDGE), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    out = io.BytesIO()
+    thumb.save(out, "JPEG", quality=82, optimize=False)
+    return DecodedImage(width, height, out.getvalue())
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Temp file, fsync, rename, fsync the folder: after a crash the name holds all or nothing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{TEMP_SUFFIX}")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    if os.name != "posix":
+        return  # Windows cannot open a folder for fsync; NTFS journals the rename itself.
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_partial_files(images_root: Path) -> int:
+    """Deletes temp files a killed process left behind; returns how many."""
+    removed = 0
+    if images_root.is_dir():
+        for temp in images_root.rglob(f"*{TEMP_SUFFIX}"):
+            temp.unlink(missing_ok=True)
+            removed += 1
+    return removed

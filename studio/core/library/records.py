@@ -1,0 +1,111 @@
+"""Rows of the library as the rest of the app sees them."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from studio.core.domain import Flag, SlotStatus
+
+
+class LibraryError(Exception):
+    """A library operation the user asked for cannot be done; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRecord:
+    prompt: str
+    model: str
+    aspect: str
+    size: str
+    seeds: tuple[int, ...]
+    base_seed: int | None = None
+    thinking_level: str | None = None
+    reference_names: tuple[str, ...] = ()
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImage:
+    draft_id: int
+    path: Path
+    thumb_path: Path
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    id: int
+    batch_id: int
+    slot: int
+    status: SlotStatus
+    prompt: str
+    model: str
+    aspect: str
+    size: str
+    seed: int
+    attempts: int
+    error_kind: str | None
+    error_message: str | None
+    block_reason: str | None
+    text_note: str | None
+    path: Path | None
+    thumb_path: Path | None
+    width: int | None
+    height: int | None
+    response_id: str | None
+    model_version: str | None
+    latency_ms: int | None
+    cost_usd: float
+    flag: Flag
+    rating: int
+    deleted: bool
+    parent_id: int | None
+    sibling_of: int | None
+    created_at: float
+    finished_at: float | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row, root: Path) -> DraftRecord:
+        return cls(
+            id=row["id"],
+            batch_id=row["batch_id"],
+            slot=row["slot"],
+            status=SlotStatus(row["status"]),
+            prompt=row["prompt"],
+            model=row["model"],
+            aspect=row["aspect"],
+            size=row["size"],
+            seed=row["seed"],
+            attempts=row["attempts"],
+            error_kind=row["error_kind"],
+            error_message=row["error_message"],
+            block_reason=row["block_reason"],
+            text_note=row["text_note"],
+            path=root / row["path"] if row["path"] else None,
+            thumb_path=root / row["thumb_path"] if row["thumb_path"] else None,
+            width=row["width"],
+            height=row["height"],
+            response_id=row["response_id"],
+            model_version=row["model_version"],
+            latency_ms=row["latency_ms"],
+            cost_usd=row["cost_usd"],
+            flag=Flag(row["flag"]),
+            rating=row["rating"],
+            deleted=row["deleted_at"] is not None,
+            parent_id=row["parent_id"],
+            sibling_of=row["sibling_of"],
+            created_at=row["created_at"],
+            finished_at=row["finished_at"],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("path", "thumb_path"):
+            data[key] = str(data[key]) if data[key] is not None else None
+        data["status"] = self.status.value
+        data["flag"] = self.flag.value
+        return data

@@ -72,6 +72,8 @@ class _Slot:
     price: float
     task: asyncio.Task[None] | None = None
     in_flight: bool = False
+    waiting_turn: bool = False
+    ran: bool = False
     # Set when the slot is cancelled for a reason other than the user asking.
     abandoned: tuple[ErrorKind, str] | None = None
     failures: int = 0
@@ -170,6 +172,7 @@ class JobEngine:
         slot.task = asyncio.get_running_loop().create_task(
             self._run(slot), name=f"draft-{draft.id}"
         )
+        slot.task.add_done_callback(lambda _: self._cancelled_before_start(slot))
 
     def cancel_slot(self, draft_id: int) -> bool:
         slot = self._slots.get(draft_id)
@@ -221,7 +224,9 @@ class JobEngine:
     @property
     def stalled(self) -> bool:
         """Paused with nothing on the wire: only the user can move the queue now."""
-        return self.pause_reason is not None and self.limiter.in_flight == 0
+        return self.pause_reason is not None and all(
+            slot.waiting_turn for slot in self._slots.values()
+        )
 
     async def wait_idle(self, until_stalled: bool = False) -> None:
         """Returns when every slot has finished, or (with `until_stalled`) when the queue is
@@ -245,7 +250,19 @@ class JobEngine:
             self.pause_reason = QueuePaused(kind, message)
             self._emit(self.pause_reason)
 
+    def _cancelled_before_start(self, slot: _Slot) -> None:
+        # A task cancelled before its first step never runs its own cleanup.
+        if not slot.ran:
+            self._finish_cancelled(slot)
+            self._forget(slot)
+
+    def _forget(self, slot: _Slot) -> None:
+        self._slots.pop(slot.draft_id, None)
+        self._count("pending", -1)
+        self._notify_change()
+
     async def _run(self, slot: _Slot) -> None:
+        slot.ran = True
         try:
             await self._attempts(slot)
         except asyncio.CancelledError:
@@ -255,9 +272,7 @@ class JobEngine:
             log.exception("draft %d failed unexpectedly", slot.draft_id)
             self._finish_failed(slot, ErrorKind.INTERNAL, _internal_message(exc))
         finally:
-            self._slots.pop(slot.draft_id, None)
-            self._count("pending", -1)
-            self._notify_change()
+            self._forget(slot)
 
     async def _attempts(self, slot: _Slot) -> None:
         first = False
@@ -267,11 +282,9 @@ class JobEngine:
                 first = True
                 continue  # the queue paused (budget) before sending; wait for resume
             if isinstance(outcome, ImagesOutcome):
-                self.limiter.on_success()
                 await self._finish_images(slot, outcome)
                 return
             if isinstance(outcome, BlockedOutcome):
-                self.limiter.on_success()
                 self._finish_blocked(slot, outcome)
                 return
             if not await self._handle_failure(slot, outcome, dispatched_at):
@@ -279,7 +292,13 @@ class JobEngine:
             first = True
 
     async def _send(self, slot: _Slot, first: bool) -> tuple[Outcome | None, float]:
-        dispatched_at = await self.limiter.acquire(first)
+        slot.waiting_turn = True
+        if self.pause_reason is not None:
+            self._notify_change()
+        try:
+            dispatched_at = await self.limiter.acquire(first)
+        finally:
+            slot.waiting_turn = False
         try:
             reservation = self.budget.reserve(slot.price)
             if reservation is None:
@@ -302,20 +321,27 @@ class JobEngine:
                 actual = outcome.meta.cost_usd if outcome is not None else 0.0
                 self.budget.settle(reservation, actual)
                 self.stats.session_spent_usd = self.budget.session_spent
+            # Before the turn is released, so no waiter slips out ahead of a throttle's hold.
+            self._feedback(outcome, dispatched_at)
             return outcome, dispatched_at
         finally:
             self.limiter.release()
             self.stats.concurrency = self.limiter.limit
+
+    def _feedback(self, outcome: Outcome, dispatched_at: float) -> None:
+        if not isinstance(outcome, FailedOutcome):
+            self.limiter.on_success()
+        elif outcome.kind.throttles:
+            self.limiter.on_throttle(dispatched_at, outcome.retry_after_s)
+        elif outcome.kind.stops_queue:
+            self._pause(outcome.kind, _pause_message(outcome.kind, outcome.message))
 
     async def _handle_failure(
         self, slot: _Slot, outcome: FailedOutcome, dispatched_at: float
     ) -> bool:
         """True when the slot should try again."""
         kind = outcome.kind
-        if kind.throttles:
-            self.limiter.on_throttle(dispatched_at, outcome.retry_after_s)
         if kind.stops_queue:
-            self._pause(kind, _pause_message(kind, outcome.message))
             self.library.mark_queued(slot.draft_id, kind, outcome.message, outcome.meta.cost_usd)
             self._emit(SlotQueued(slot.draft_id))
             return True

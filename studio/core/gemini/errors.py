@@ -35,12 +35,12 @@ def retry_delay_s(details: list[Mapping[str, Any]]) -> float | None:
     return None
 
 
-def _is_daily_quota(details: list[Mapping[str, Any]], message: str) -> bool:
-    for failure in _of_type(details, "google.rpc.QuotaFailure"):
-        for violation in failure.get("violations", []):
-            if "perday" in str(violation.get("quotaId", "")).lower():
-                return True
-    return "per day" in message.lower() or "daily" in message.lower()
+def _is_daily_quota(details: list[Mapping[str, Any]]) -> bool:
+    return any(
+        "perday" in str(violation.get("quotaId", "")).lower()
+        for failure in _of_type(details, "google.rpc.QuotaFailure")
+        for violation in failure.get("violations", [])
+    )
 
 
 def _api_key_invalid(details: list[Mapping[str, Any]], message: str) -> bool:
@@ -72,7 +72,7 @@ def from_api_error(error: errors.APIError, model: str) -> FailedOutcome:
         return FailedOutcome(
             ErrorKind.MODEL_NOT_FOUND, f"The model '{model}' is not available to this API key."
         )
-    if code == 429 and _is_daily_quota(details, message):
+    if code == 429 and _is_daily_quota(details):
         return FailedOutcome(
             ErrorKind.DAILY_QUOTA,
             "The daily quota for this model is used up; it resets at midnight Pacific time.",

@@ -1,0 +1,189 @@
+"""Reading a generateContent body the way the live service does, rejecting what it would reject."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image
+
+from studio.core.catalog import ModelSpec
+from studio.sandbox.config import Fault
+
+_MARKER = re.compile(r"\[sandbox:([^\]]*)\]")
+_THINKING_LEVELS = frozenset({"minimal", "low", "medium", "high"})
+_DEFAULT_SIZE = "1K"
+_SQUARE = "1:1"
+
+
+class RequestError(ValueError):
+    """The body is one the service answers with 400 INVALID_ARGUMENT; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRequest:
+    prompt: str
+    aspect: str
+    size: str
+    seed: int | None
+    reference_images: int
+    thinking_level: str | None  # lower case; "dynamic" for a thinking budget without a level
+    marker: Fault | None
+
+
+def parse_image_request(body: Any, spec: ModelSpec) -> ImageRequest:
+    if not isinstance(body, dict):
+        raise RequestError("Invalid JSON payload received. Expected an object.")
+    contents = _get(body, "contents")
+    if not isinstance(contents, list) or not contents:
+        raise RequestError("* GenerateContentRequest.contents: contents is not specified")
+    texts: list[str] = []
+    reference_sizes: list[tuple[int, int]] = []
+    for content in contents:
+        parts = _get(content, "parts") if isinstance(content, dict) else None
+        if not isinstance(parts, list):
+            raise RequestError("* GenerateContentRequest.contents: every content needs parts")
+        for part in parts:
+            _read_part(part, content.get("role") or "user", texts, reference_sizes)
+    if len(reference_sizes) > spec.max_reference_images:
+        raise RequestError(
+            f"{spec.id} accepts at most {spec.max_reference_images} input images; "
+            f"the request has {len(reference_sizes)}."
+        )
+    prompt = " ".join(texts).strip()
+    if not prompt:
+        raise RequestError("The prompt is empty. Add text that describes the image.")
+    config = _get(body, "generationConfig") or {}
+    if not isinstance(config, dict):
+        raise RequestError("Invalid value at 'generation_config': expected an object.")
+    aspect, size = _read_image_config(_get(config, "imageConfig") or {}, spec, reference_sizes)
+    return ImageRequest(
+        prompt=prompt,
+        aspect=aspect,
+        size=size,
+        seed=_read_seed(_get(config, "seed")),
+        reference_images=len(reference_sizes),
+        thinking_level=_read_thinking(_get(config, "thinkingConfig")),
+        marker=_read_marker(prompt),
+    )
+
+
+def _get(obj: dict[str, Any], camel: str) -> Any:
+    """A field under its camelCase or snake_case name: the SDK sends both (wire spec §2.2)."""
+    if camel in obj:
+        return obj[camel]
+    return obj.get(re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), camel))
+
+
+def _read_part(
+    part: Any, role: str, texts: list[str], reference_sizes: list[tuple[int, int]]
+) -> None:
+    if not isinstance(part, dict):
+        raise RequestError("* GenerateContentRequest.contents.parts: each part must be an object")
+    if _get(part, "fileData") is not None:
+        raise RequestError("The sandbox cannot fetch fileData parts; send images as inlineData.")
+    blob = _get(part, "inlineData")
+    if blob is not None:
+        reference_sizes.append(_decode_image(blob, len(reference_sizes) + 1))
+    text = part.get("text")
+    # Earlier model turns and thought summaries are context, not the user's prompt.
+    if isinstance(text, str) and role == "user" and not part.get("thought"):
+        texts.append(text)
+
+
+def _decode_image(blob: Any, number: int) -> tuple[int, int]:
+    if not isinstance(blob, dict) or not isinstance(blob.get("data"), str):
+        raise RequestError(f"Input image {number} has no data.")
+    mime_type = _get(blob, "mimeType")
+    if not isinstance(mime_type, str) or not mime_type.startswith("image/"):
+        raise RequestError(f"Input image {number} has unsupported MIME type {mime_type!r}.")
+    data: str = blob["data"]
+    # The SDK sends the URL-safe alphabet; other clients send the standard one, with or
+    # without padding. Normalising to URL-safe accepts all of them.
+    normalised = data.replace("+", "-").replace("/", "_") + "=" * (-len(data) % 4)
+    try:
+        raw = base64.urlsafe_b64decode(normalised)
+        with Image.open(io.BytesIO(raw)) as image:
+            size = image.size
+            image.verify()
+    except (binascii.Error, ValueError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise RequestError(
+            f"Unable to process input image {number}: the data is not a decodable image."
+        ) from exc
+    return size
+
+
+def _read_image_config(
+    image_config: Any, spec: ModelSpec, reference_sizes: list[tuple[int, int]]
+) -> tuple[str, str]:
+    if not isinstance(image_config, dict):
+        raise RequestError("Invalid value at 'generation_config.image_config': expected an object.")
+    aspect = _get(image_config, "aspectRatio")
+    if aspect is None:
+        # Like the service: follow the first input image, else make a square.
+        aspect = _nearest_ratio(reference_sizes[0], spec) if reference_sizes else _SQUARE
+    size = _get(image_config, "imageSize") or _DEFAULT_SIZE
+    if aspect not in spec.ratios:
+        raise RequestError(
+            f"Unsupported aspect ratio {aspect!r} for model {spec.id}. "
+            f"Allowed values: {', '.join(spec.ratios)}."
+        )
+    if size not in spec.sizes:
+        raise RequestError(
+            f"Unsupported image size {size!r} for model {spec.id}. "
+            f"Allowed values: {', '.join(spec.sizes)}."
+        )
+    return str(aspect), str(size)
+
+
+def _nearest_ratio(size: tuple[int, int], spec: ModelSpec) -> str:
+    target = math.log(size[0] / size[1])
+
+    def distance(ratio: str) -> float:
+        width, height = ratio.split(":")
+        return abs(math.log(int(width) / int(height)) - target)
+
+    return min(spec.ratios, key=distance)
+
+
+def _read_seed(seed: Any) -> int | None:
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise RequestError(f"Invalid value at 'generation_config.seed' ({seed!r}): expected int32.")
+    return seed
+
+
+def _read_thinking(thinking: Any) -> str | None:
+    if thinking is None:
+        return None
+    if not isinstance(thinking, dict):
+        raise RequestError("Invalid value at 'generation_config.thinking_config'.")
+    level = _get(thinking, "thinkingLevel")
+    if level is not None:
+        if not isinstance(level, str) or level.lower() not in _THINKING_LEVELS:
+            raise RequestError(
+                f"Invalid value at 'generation_config.thinking_config.thinking_level' ({level!r}). "
+                f"Allowed values: {', '.join(sorted(name.upper() for name in _THINKING_LEVELS))}."
+            )
+        return level.lower()
+    budget = _get(thinking, "thinkingBudget")
+    return "dynamic" if isinstance(budget, int) and budget != 0 else None
+
+
+def _read_marker(prompt: str) -> Fault | None:
+    match = _MARKER.search(prompt)
+    if match is None:
+        return None
+    try:
+        return Fault(match.group(1))
+    except ValueError:
+        raise RequestError(
+            f"Unknown sandbox marker [sandbox:{match.group(1)}]. "
+            f"Known names: {', '.join(fault.value for fault in Fault)}."
+        ) from None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -44,9 +45,17 @@ FAST_RETRY = RetryPolicy(max_failures=3, base_delay_s=0.05, max_delay_s=0.2)
 class Recorder:
     def __init__(self) -> None:
         self.events: list[EngineEvent] = []
+        self._arrived = asyncio.Event()
 
     def __call__(self, event: EngineEvent) -> None:
         self.events.append(event)
+        self._arrived.set()
+
+    async def wait_for(self, kind: type, count: int = 1, timeout_s: float = 5.0) -> None:
+        async with asyncio.timeout(timeout_s):
+            while len(self.of(kind)) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
 
     def of(self, kind: type) -> list:
         return [e for e in self.events if isinstance(e, kind)]

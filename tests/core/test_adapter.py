@@ -50,6 +50,7 @@ async def test_image_arrives_with_metadata_and_cost(adapter, sandbox: SandboxSer
     assert meta.cost_usd == pytest.approx(0.0336, abs=1e-4)
     assert meta.latency_s > 0
     body = sandbox.requests[-1].body
+    assert body is not None
     config = body["generationConfig"]
     assert config["responseModalities"] == ["IMAGE"]
     assert config["candidateCount"] == 1
@@ -73,6 +74,7 @@ async def test_reference_images_and_thinking_level_are_sent(adapter, sandbox: Sa
     )
     assert isinstance(outcome, ImagesOutcome)
     body = sandbox.requests[-1].body
+    assert body is not None
     parts = body["contents"][0]["parts"]
     inline = [p.get("inlineData") or p.get("inline_data") for p in parts[1:]]
     assert len(inline) == 2
@@ -84,7 +86,9 @@ async def test_reference_images_and_thinking_level_are_sent(adapter, sandbox: Sa
 
 async def test_thinking_level_is_left_out_where_the_model_has_none(adapter, sandbox):
     await adapter.generate(request(model="gemini-3-pro-image-preview", thinking_level="high"))
-    assert "thinkingConfig" not in sandbox.requests[-1].body["generationConfig"]
+    body = sandbox.requests[-1].body
+    assert body is not None
+    assert "thinkingConfig" not in body["generationConfig"]
 
 
 async def test_duplicate_parts_are_saved_once_but_billed_twice(adapter, sandbox):

@@ -38,10 +38,12 @@ async def test_a_batch_arrives_whole(engine_factory, library: Library, sandbox):
     stored = library.drafts_of_batch(drafts[0].batch_id)
     assert {d.status for d in stored} == {SlotStatus.SUCCEEDED}
     for draft in stored:
-        assert draft.path is not None and draft.thumb_path is not None
+        assert draft.path is not None
+        assert draft.thumb_path is not None
         with Image.open(draft.path) as image:
             image.load()
-        assert draft.response_id and draft.latency_ms is not None
+        assert draft.response_id
+        assert draft.latency_ms is not None
         assert draft.cost_usd == pytest.approx(0.0336, abs=1e-4)
     assert engine.stats.session_spent_usd == pytest.approx(6 * 0.0336, abs=1e-3)
 
@@ -182,7 +184,7 @@ async def test_invalid_key_stops_the_queue(sandbox, library, catalog):
     engine.submit(spec(count=20))
     await engine.wait_idle(until_stalled=True)
     assert [p.kind for p in paused] == [ErrorKind.INVALID_KEY]
-    assert len(sandbox.requests) <= 2  # initial concurrency, then nothing more
+    assert len(sandbox.requests) <= 4  # the initial concurrency, then nothing more
     assert engine.abandon_waiting(ErrorKind.INVALID_KEY, "The API key was rejected.") == 20
     await engine.wait_idle()
     await adapter.aclose()
@@ -193,12 +195,10 @@ async def test_cancel_one_slot_is_immediate(engine_factory, sandbox, library):
     sandbox.config.latency_s = 5
     engine, events = engine_factory(max_concurrency=4)
     drafts = engine.submit(spec(count=3))
-    while len(events.of(SlotStarted)) < 2:
-        await asyncio.sleep(0.01)
+    await events.wait_for(SlotStarted, 2)
     started = time.monotonic()
     assert engine.cancel_slot(drafts[0].id)
-    while not events.of(SlotCancelled):
-        await asyncio.sleep(0.005)
+    await events.wait_for(SlotCancelled)
     assert time.monotonic() - started < 0.2
     assert library.get(drafts[0].id).status == SlotStatus.CANCELLED
     assert engine.cancel_all() == 2
@@ -255,7 +255,7 @@ async def test_adapts_to_an_unknown_rate_limit(engine_factory, sandbox, library)
     sandbox.config.latency_s = 0.1
     sandbox.config.rate_limit = 10
     sandbox.config.rate_window_s = 0.5
-    engine, events = engine_factory(max_concurrency=32)
+    engine, _ = engine_factory(max_concurrency=32)
     engine.submit(spec(count=40))
     await engine.wait_idle()
     assert engine.stats.succeeded == 40

@@ -89,7 +89,7 @@ class JobEngine:
         *,
         catalog: Catalog | None = None,
         max_concurrency: int = 8,
-        initial_concurrency: int = 2,
+        initial_concurrency: int = 4,
         session_budget_usd: float | None = None,
         daily_budget_usd: float | None = None,
         retry: RetryPolicy | None = None,

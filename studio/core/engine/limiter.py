@@ -9,12 +9,15 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+_BACKOFF = 0.5
+_BACKOFF_WITH_HINT = 0.85
+
 
 class AdaptiveLimiter:
     def __init__(
         self,
         maximum: int,
-        initial: int = 2,
+        initial: int = 4,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.maximum = max(1, maximum)
@@ -99,7 +102,10 @@ class AdaptiveLimiter:
         # Requests sent before the last cut saw the old limit; punishing them again would
         # collapse concurrency to 1 after a single burst of 429s.
         if dispatched_at >= self._last_cut:
-            self._threshold = max(1.0, self._limit / 2)
+            # With a retryDelay the hold below already stops the herd, so a mild cut keeps
+            # the pipe full; without one (overload) only halving relieves the service.
+            backoff = _BACKOFF_WITH_HINT if retry_after_s is not None else _BACKOFF
+            self._threshold = max(1.0, self._limit * backoff)
             self._limit = self._threshold
             self._last_cut = self._clock()
         if retry_after_s is not None:

@@ -53,15 +53,19 @@ def _decode(raw: bytes, name: str) -> Image.Image:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(raw))
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except UnidentifiedImageError:
         raise ReferenceError(f"'{name}' is not an image Draft Studio can read.") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ReferenceError(_too_large(name)) from None
     if image.width * image.height > MAX_REFERENCE_PIXELS:
-        raise ReferenceError(
-            f"Reference image '{name}' is too large "
-            f"({image.width}×{image.height} pixels); use a smaller copy."
-        )
+        raise ReferenceError(_too_large(name, image.size))
     try:
         image.load()
     except (OSError, SyntaxError, ValueError):
         raise ReferenceError(f"'{name}' is damaged or not a complete image.") from None
     return image
+
+
+def _too_large(name: str, size: tuple[int, int] | None = None) -> str:
+    pixels = f" ({size[0]}×{size[1]} pixels)" if size else ""
+    return f"Reference image '{name}' is too large{pixels}; use a smaller copy."

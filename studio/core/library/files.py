@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +46,13 @@ def decode_and_thumbnail(data: bytes) -> DecodedImage:
     return DecodedImage(width, height, out.getvalue())
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Temp file, fsync, rename, fsync the folder: after a crash the name holds all or nothing."""
+def write_atomically(path: Path, data: bytes, owner: str) -> None:
+    """Temp file, fsync, rename, fsync the folder: after a crash the name holds all or nothing.
+
+    The temp name carries the writing session, so that cleanup after a crash never touches
+    a file another live process is still writing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}{TEMP_SUFFIX}")
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.{owner}{TEMP_SUFFIX}")
     try:
         with open(temp, "wb") as handle:
             handle.write(data)
@@ -71,11 +75,13 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def remove_partial_files(images_root: Path) -> int:
-    """Deletes temp files a killed process left behind; returns how many."""
+def remove_partial_files(images_root: Path, owner_is_dead: Callable[[str], bool]) -> int:
+    """Deletes temp files that dead sessions left behind; returns how many."""
     removed = 0
     if images_root.is_dir():
         for temp in images_root.rglob(f"*{TEMP_SUFFIX}"):
-            temp.unlink(missing_ok=True)
-            removed += 1
+            owner = temp.name.removesuffix(TEMP_SUFFIX).rsplit(".", 1)[-1]
+            if owner_is_dead(owner):
+                temp.unlink(missing_ok=True)
+                removed += 1
     return removed

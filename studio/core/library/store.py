@@ -100,7 +100,9 @@ class Library:
 
     def _recover_abandoned(self) -> int:
         """Slots left unfinished by a process that died are shown as interrupted."""
-        removed = remove_partial_files(self.images_root)
+        removed = remove_partial_files(
+            self.images_root, lambda owner: is_abandoned(self._locks_root, owner)
+        )
         if removed:
             log.info("removed %d partial image files left by a crash", removed)
         recovered = 0
@@ -252,8 +254,8 @@ class Library:
             stem = f"{draft.batch_id:06d}-{draft.slot:03d}-{index}-{uuid.uuid4().hex[:8]}"
             relative = Path("images") / month / f"{stem}{extension_for(image.mime_type)}"
             thumb_relative = relative.with_name(f"{stem}.thumb.jpg")
-            write_atomically(self.root / relative, image.data)
-            write_atomically(self.root / thumb_relative, decoded.thumbnail_jpeg)
+            write_atomically(self.root / relative, image.data, self.session_id)
+            write_atomically(self.root / thumb_relative, decoded.thumbnail_jpeg, self.session_id)
             prepared.append((image, decoded, relative, thumb_relative))
 
         stored: list[StoredImage] = []

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from studio.core.catalog import ALL_RATIOS, DRAFT_MODEL, Catalog, CatalogError, pixel_size
+from studio.core.engine import BatchSpec
+
+
+def test_default_models():
+    catalog = Catalog()
+    lite = catalog.get(DRAFT_MODEL)
+    assert lite.sizes == ("1K",)
+    assert len(lite.ratios) == 14
+    assert lite.price("1K") == pytest.approx(0.0336)
+    assert catalog.get("gemini-3.1-flash-image").sizes == ("512", "1K", "2K", "4K")
+    pro = catalog.get("gemini-3-pro-image-preview")
+    assert "512" not in pro.sizes
+    assert "1:4" not in pro.ratios
+
+
+@pytest.mark.parametrize(
+    ("model", "aspect", "size", "message"),
+    [
+        ("dall-e", "1:1", "1K", "Unknown model 'dall-e'"),
+        (DRAFT_MODEL, "7:3", "1K", "does not make 7:3 images"),
+        (DRAFT_MODEL, "1:1", "4K", "does not make 4K images; choose 1K"),
+        ("gemini-3-pro-image-preview", "1:8", "1K", "does not make 1:8"),
+    ],
+)
+def test_validation_explains(model, aspect, size, message):
+    with pytest.raises(CatalogError, match=message):
+        Catalog().validate(model, aspect, size)
+
+
+def test_pixel_sizes():
+    assert pixel_size("16:9", "1K") == (1344, 768)
+    assert pixel_size("1:1", "2K") == (2048, 2048)
+    for ratio in ALL_RATIOS:
+        width, height = pixel_size(ratio, "1K")
+        w, h = map(int, ratio.split(":"))
+        assert abs(width / height - w / h) / (w / h) < 0.1
+
+
+def test_user_edits_replace_defaults_and_are_checked():
+    edited = Catalog().with_overrides([{"id": DRAFT_MODEL, "price_per_image": {"1K": 0.05}}])
+    assert edited.get(DRAFT_MODEL).price("1K") == 0.05
+    with pytest.raises(CatalogError, match="no price for size 2K"):
+        Catalog().with_overrides([{"id": DRAFT_MODEL, "sizes": ["1K", "2K"]}])
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"prompt": "   "}, "prompt is empty"),
+        ({"count": 0}, "between 1 and"),
+        ({"count": -3}, "between 1 and"),
+        ({"seed": -1}, "seed must be"),
+    ],
+)
+def test_batch_validation(changes, message):
+    fields = {"prompt": "a cat", "model": DRAFT_MODEL, "aspect": "1:1", "size": "1K", "count": 2}
+    with pytest.raises(ValueError, match=message):
+        BatchSpec(**{**fields, **changes}).validate(Catalog())
+
+
+def test_seeds():
+    fixed = BatchSpec("a", DRAFT_MODEL, "1:1", "1K", count=3, seed=2**31 - 2)
+    assert fixed.seeds() == (2**31 - 2, 2**31 - 1, 0)
+    assert len(set(BatchSpec("a", DRAFT_MODEL, "1:1", "1K", count=50).seeds())) == 50

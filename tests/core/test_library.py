@@ -1,0 +1,197 @@
+"""The library on a real SQLite file: schema, durability, recovery after a crash, culling."""
+
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from studio.core.domain import ErrorKind, Flag, GeneratedImage, ResponseMeta, SlotStatus
+from studio.core.library import BatchRecord, Library, LibraryError
+from studio.core.library.schema import SCHEMA_VERSION, SchemaTooNew
+
+
+def png(size: tuple[int, int] = (64, 48), colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def batch(count: int = 2, prompt: str = "a kite") -> BatchRecord:
+    return BatchRecord(prompt, "gemini-3.1-flash-lite-image", "4:3", "1K", tuple(range(count)))
+
+
+META = ResponseMeta(response_id="r1", model_version="m", latency_s=1.25, cost_usd=0.0336)
+
+
+def test_new_library_is_wal_and_versioned(library: Library):
+    db = sqlite3.connect(library.root / "library.sqlite3")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert library.integrity_check() == "ok"
+
+
+def test_a_library_from_a_newer_app_is_refused(tmp_path: Path):
+    Library.open(tmp_path).close()
+    db = sqlite3.connect(tmp_path / "library.sqlite3")
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(SchemaTooNew, match="newer Draft Studio"):
+        Library.open(tmp_path)
+
+
+def test_saved_images_are_complete_files_with_thumbnails(library: Library):
+    (slot,) = library.create_batch(batch(1))
+    (stored,) = library.save_images(
+        slot.id, [GeneratedImage(png((640, 480)), "image/png")], META, None
+    )
+    assert stored.path.read_bytes() == png((640, 480))
+    with Image.open(stored.thumb_path) as thumb:
+        assert max(thumb.size) == 320
+        assert thumb.format == "JPEG"
+    draft = library.get(slot.id)
+    assert draft.status == SlotStatus.SUCCEEDED
+    assert (draft.width, draft.height) == (640, 480)
+    assert draft.latency_ms == 1250
+    assert draft.cost_usd == pytest.approx(0.0336)
+    assert not list(library.images_root.rglob("*.partial"))
+
+
+def test_extra_distinct_images_become_siblings(library: Library):
+    (slot,) = library.create_batch(batch(1))
+    images = [GeneratedImage(png(colour=c), "image/png") for c in [(1, 2, 3), (9, 9, 9)]]
+    stored = library.save_images(slot.id, images, META, "note")
+    assert len(stored) == 2
+    sibling = library.get(stored[1].draft_id)
+    assert sibling.sibling_of == slot.id
+    assert sibling.cost_usd == 0
+    assert library.get(slot.id).cost_usd == pytest.approx(0.0336)
+
+
+def test_undecodable_bytes_are_refused_and_nothing_is_stored(library: Library):
+    (slot,) = library.create_batch(batch(1))
+    with pytest.raises(ValueError, match="does not decode"):
+        library.save_images(slot.id, [GeneratedImage(b"\x89PNG broken", "image/png")], META, None)
+    assert library.get(slot.id).path is None
+    assert not list(library.images_root.rglob("*.png"))
+
+
+def test_flags_ratings_and_soft_delete(library: Library):
+    slots = library.create_batch(batch(3))
+    for slot in slots:
+        library.save_images(
+            slot.id, [GeneratedImage(png(colour=(slot.slot, 0, 0)), "image/png")], META, None
+        )
+    library.set_flag(slots[0].id, Flag.PICK)
+    library.set_rating(slots[0].id, 4)
+    library.set_flag(slots[1].id, Flag.REJECT)
+    library.set_rating(slots[2].id, 2)
+    assert [d.id for d in library.list_drafts(picks_only=True)] == [slots[0].id]
+    assert [d.id for d in library.list_drafts(min_rating=2)] == [slots[0].id, slots[2].id]
+    library.set_deleted(slots[2].id, True)
+    assert slots[2].id not in [d.id for d in library.list_drafts()]
+    assert library.get(slots[2].id).deleted
+    library.set_deleted(slots[2].id, False)
+    assert slots[2].id in [d.id for d in library.list_drafts()]
+    with pytest.raises(LibraryError, match="0 to 5"):
+        library.set_rating(slots[0].id, 6)
+
+
+def test_flagging_a_slot_without_image_is_refused(library: Library):
+    (slot,) = library.create_batch(batch(1))
+    with pytest.raises(LibraryError, match="has no image"):
+        library.set_flag(slot.id, Flag.PICK)
+    with pytest.raises(LibraryError, match="no draft with id 999"):
+        library.set_flag(999, Flag.PICK)
+
+
+def test_requeue_only_unfinished_slots(library: Library):
+    first, second = library.create_batch(batch(2))
+    library.mark_finished(first.id, SlotStatus.FAILED, kind=ErrorKind.SERVER_ERROR, message="x")
+    assert library.requeue(first.id).status == SlotStatus.QUEUED
+    library.save_images(second.id, [GeneratedImage(png(), "image/png")], META, None)
+    with pytest.raises(LibraryError, match="only unfinished"):
+        library.requeue(second.id)
+
+
+def test_state_survives_reopening(tmp_path: Path):
+    with Library.open(tmp_path) as library:
+        (slot,) = library.create_batch(batch(1))
+        library.save_images(slot.id, [GeneratedImage(png(), "image/png")], META, None)
+        library.set_flag(slot.id, Flag.PICK)
+        library.set_rating(slot.id, 5)
+    with Library.open(tmp_path) as reopened:
+        draft = reopened.get(slot.id)
+    assert (draft.status, draft.flag, draft.rating) == (SlotStatus.SUCCEEDED, Flag.PICK, 5)
+
+
+_DIE_MID_BATCH = textwrap.dedent(
+    """
+    import os, sys
+    from studio.core.library import BatchRecord, Library
+    from studio.core.domain import GeneratedImage, ResponseMeta
+    library = Library.open(sys.argv[1])
+    slots = library.create_batch(BatchRecord("p", "m", "1:1", "1K", (1, 2, 3)))
+    library.mark_running(slots[0].id, 1)
+    library.save_images(slots[1].id, [GeneratedImage(bytes.fromhex(sys.argv[2]), "image/png")],
+                        ResponseMeta(), None)
+    partial = library.images_root / f".half.png.abcd.{library.session_id}.partial"
+    partial.write_bytes(b"half")
+    print(slots[0].id, slots[1].id, slots[2].id, flush=True)
+    os._exit(9)  # no cleanup at all, as after SIGKILL
+    """
+)
+
+
+def test_a_dead_process_leaves_interrupted_slots(tmp_path: Path):
+    child = subprocess.run(
+        [sys.executable, "-c", _DIE_MID_BATCH, str(tmp_path), png().hex()],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert child.returncode == 9, child.stderr
+    running, done, queued = map(int, child.stdout.split())
+    with Library.open(tmp_path) as library:
+        assert library.recovered == 2
+        assert library.get(running).status == SlotStatus.INTERRUPTED
+        assert library.get(queued).status == SlotStatus.INTERRUPTED
+        assert library.get(queued).error_kind == ErrorKind.INTERRUPTED
+        assert library.get(done).status == SlotStatus.SUCCEEDED
+        assert not list(library.images_root.rglob("*.partial"))
+        assert library.integrity_check() == "ok"
+
+
+def test_a_live_process_keeps_its_slots_and_temp_files(tmp_path: Path):
+    with Library.open(tmp_path) as first:
+        (slot,) = first.create_batch(batch(1))
+        first.mark_running(slot.id, 1)
+        partial = first.images_root / f".x.png.abcd.{first.session_id}.partial"
+        partial.parent.mkdir(parents=True)
+        partial.write_bytes(b"still being written")
+        with Library.open(tmp_path) as second:
+            assert second.recovered == 0
+            assert second.get(slot.id).status == SlotStatus.RUNNING
+        assert partial.exists()
+        partial.unlink()
+
+
+def test_spend_since(library: Library):
+    (slot,) = library.create_batch(batch(1))
+    library.save_images(slot.id, [GeneratedImage(png(), "image/png")], META, None)
+    assert library.spent_since(0) == pytest.approx(0.0336)
+    assert library.spent_since(2**40) == 0
+
+
+def test_library_files_stay_inside_the_library(library: Library):
+    (slot,) = library.create_batch(batch(1, prompt="../../etc/passwd"))
+    (stored,) = library.save_images(slot.id, [GeneratedImage(png(), "image/png")], META, None)
+    assert library.root in stored.path.parents
+    assert os.path.commonpath([library.root, stored.path]) == str(library.root)

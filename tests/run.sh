@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets up everything on first use, then runs lint, type checks and the whole test suite
+# against a real Secret Service (gnome-keyring in a private D-Bus session).
+# Extra arguments go to pytest, e.g. `bash tests/run.sh -k engine`.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash packaging/dev/system-packages.sh
+source packaging/dev/venv.sh dev
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+
+export QT_QPA_PLATFORM=offscreen QT_API=pyside6 NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
+exec dbus-run-session -- sh -c '
+  echo -n "draft-studio-tests" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  exec .venv/bin/pytest "$@"
+' pytest "$@"

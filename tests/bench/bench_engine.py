@@ -21,9 +21,10 @@ import math
 import os
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx2
 from google import genai
@@ -123,7 +124,9 @@ async def run_sequential(base_url: str, count: int) -> int:
     return succeeded
 
 
-def measure(name: str, runner: Callable[[str, int], Awaitable[int]], count: int) -> Result:
+def measure(
+    name: str, runner: Callable[[str, int], Coroutine[Any, Any, int]], count: int
+) -> Result:
     with fresh_sandbox() as sandbox:
         started = time.monotonic()
         succeeded = asyncio.run(runner(sandbox.base_url, count))

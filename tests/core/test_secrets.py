@@ -196,7 +196,12 @@ def test_a_locked_keyring_is_explained_and_env_still_works(tmp_path: Path) -> No
         "echo -n pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null; "
         f"exec '{sys.executable}' '{script}'"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
+    # Its own keyring folder: the shared one was created with another password.
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(Path(__file__).parents[2]),
+        "XDG_DATA_HOME": str(tmp_path / "keyrings"),
+    }
     result = subprocess.run(
         ["dbus-run-session", "--", "sh", "-c", shell],
         capture_output=True,

@@ -1,9 +1,33 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+_QT_TESTS = Path(__file__).parent / "qt"
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], object]] | None:
+    """Widget tests run on a real qasync loop; the Qt-free core keeps plain asyncio."""
+    if _QT_TESTS not in Path(item.path).parents:
+        return None
+    # PySide6 before qasync, so qasync binds to it rather than probing other bindings.
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    def make_loop() -> object:
+        app = QApplication.instance() or QApplication([])
+        return qasync.QEventLoop(app)
+
+    return {"qt": make_loop}
+
 
 # A developer's real key or proxy must never reach a test, and the SDK must never pick Vertex mode.
 _SCRUBBED_PREFIXES = (

@@ -1,0 +1,48 @@
+"""The one way the UI starts async work: every task is kept alive and every failure reported."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class TaskRunner(QObject):
+    """Holds strong references (qasync 0.28's asyncSlot keeps none) and turns an exception
+    into `failed(what, message)` instead of a traceback on stderr."""
+
+    failed = Signal(str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def run(self, coroutine: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
+        task = asyncio.get_event_loop().create_task(coroutine, name=what)
+        self._tasks.add(task)
+        task.add_done_callback(lambda done: self._finished(done, what))
+        return task
+
+    def _finished(self, task: asyncio.Task[Any], what: str) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        error = task.exception()
+        if error is not None:
+            log.error("%s failed", what, exc_info=error)
+            self.failed.emit(what, f"{what} failed: {error}")
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    async def cancel_all(self) -> None:
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)

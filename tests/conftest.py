@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -14,10 +15,10 @@ _QT_TESTS = Path(__file__).parent / "qt"
 
 def pytest_asyncio_loop_factories(
     config: pytest.Config, item: pytest.Item
-) -> Mapping[str, Callable[[], object]] | None:
+) -> Mapping[str, Callable[[], object]]:
     """Widget tests run on a real qasync loop; the Qt-free core keeps plain asyncio."""
     if _QT_TESTS not in Path(item.path).parents:
-        return None
+        return {"asyncio": asyncio.new_event_loop}
     # PySide6 before qasync, so qasync binds to it rather than probing other bindings.
     import qasync
     from PySide6.QtWidgets import QApplication

@@ -18,35 +18,14 @@ from studio.core.logs import RedactingFilter, setup_logging
 from studio.core.paths import AppPaths
 from studio.core.secrets import KeyringUnavailable, KeyStore
 from studio.core.settings import Settings
-from studio.sandbox import SandboxConfig, SandboxServer
+from studio.sandbox import SandboxServer
+from studio.sandbox.environment import config_from_env
 
 SANDBOX_KEY = "sandbox-key"
 NO_KEY_HINT = (
     "No API key is set. Run 'draft-studio key set', set GEMINI_API_KEY, "
     "or try the offline sandbox with --sandbox."
 )
-
-
-def _env_float(name: str, default: float | None) -> float | None:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        return float(raw)
-    except ValueError:
-        raise CliError(f"{name} must be a number, not '{raw}'.") from None
-
-
-def sandbox_config_from_env() -> SandboxConfig:
-    """The sandbox feels like the real service by default; these variables tune it."""
-    limit = _env_float("DRAFT_STUDIO_SANDBOX_RATE_LIMIT", None)
-    return SandboxConfig(
-        latency_s=_env_float("DRAFT_STUDIO_SANDBOX_LATENCY", 1.5) or 0.0,
-        latency_jitter_s=_env_float("DRAFT_STUDIO_SANDBOX_JITTER", 0.5) or 0.0,
-        rate_limit=int(limit) if limit else None,
-        rate_window_s=_env_float("DRAFT_STUDIO_SANDBOX_RATE_WINDOW", 60.0) or 60.0,
-        pixel_scale=_env_float("DRAFT_STUDIO_SANDBOX_PIXEL_SCALE", 1.0) or 1.0,
-    )
 
 
 @dataclass
@@ -96,7 +75,11 @@ class CliContext:
     async def backend(self, sandbox: bool) -> AsyncIterator[GeminiAdapter]:
         server: SandboxServer | None = None
         if sandbox:
-            server = SandboxServer(sandbox_config_from_env()).start()
+            try:
+                config = config_from_env()
+            except ValueError as exc:
+                raise CliError(str(exc)) from None
+            server = SandboxServer(config).start()
             key, base_url = SANDBOX_KEY, server.base_url
         else:
             key, base_url = self.api_key(), None

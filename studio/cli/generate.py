@@ -184,4 +184,6 @@ def _report(summary: dict[str, Any], as_json: bool) -> None:
     if failed:
         lines.append(f"Failed: {failed}.")
     lines.extend(summary["messages"])
+    if {"invalid_key", "permission"} & set(summary["failed"]):
+        lines.append("Run 'draft-studio key set' to store a valid key, or 'key test' to check it.")
     sys.stderr.write("\n".join(lines) + "\n")

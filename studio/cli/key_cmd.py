@@ -12,7 +12,7 @@ from studio.cli.context import CliContext
 from studio.cli.errors import EXIT_INCOMPLETE, EXIT_KEY, EXIT_OK, CliError
 from studio.core.domain import ErrorKind
 from studio.core.gemini import GeminiAdapter
-from studio.core.secrets import KeyringUnavailable
+from studio.core.secrets import KeyringUnavailable, KeySource
 
 
 def add_parser(commands: Any) -> None:
@@ -62,8 +62,14 @@ def run_where(args: argparse.Namespace, context: CliContext) -> int:
         key = context.keys.resolve()
     except KeyringUnavailable as exc:
         raise CliError(str(exc), 1) from None
-    source = f"The key in use comes from: {key.source.value}." if key else "No key is set."
-    sys.stdout.write(f"Keyring backend: {backend.name}. {backend.explanation}\n{source}\n")
+    if key is None:
+        sys.stdout.write(f"Keyring backend: {backend.name}.\nNo key is set.\n")
+        return EXIT_OK
+    explanation = f" {backend.explanation}" if key.source == KeySource.KEYRING else ""
+    sys.stdout.write(
+        f"Keyring backend: {backend.name}.{explanation}\n"
+        f"The key in use comes from: {key.source.value}.\n"
+    )
     return EXIT_OK
 
 

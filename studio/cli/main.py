@@ -12,11 +12,15 @@ from studio import __version__
 from studio.cli import generate, key_cmd, library_cmd
 from studio.cli.context import CliContext, stderr_logging
 from studio.cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, CliError
+from studio.core.secrets import GOOGLE_KEY_PATTERN
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"draft-studio: {message}\n")
+        # Stray arguments are not echoed: someone may have typed their key after `key set`.
+        if message.startswith("unrecognized arguments"):
+            message = "unexpected extra arguments (not shown); see --help"
+        self.exit(EXIT_USAGE, f"draft-studio: {GOOGLE_KEY_PATTERN.sub('[redacted]', message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:

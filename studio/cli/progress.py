@@ -56,7 +56,10 @@ class ProgressPrinter:
         elif isinstance(event, SlotBlocked):
             line = f"draft {event.draft_id}: blocked: {event.message}"
         elif isinstance(event, SlotFailed):
-            line = f"draft {event.draft_id}: failed: {event.message}"
+            paused = self.engine.pause_reason
+            # Slots ended because the queue paused repeat the pause line; say it once.
+            if paused is None or paused.kind != event.kind:
+                line = f"draft {event.draft_id}: failed: {event.message}"
         elif isinstance(event, SlotRetrying):
             line = f"draft {event.draft_id}: {event.message} Retrying in {event.delay_s:.1f} s."
         elif isinstance(event, QueuePaused):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from studio.core.catalog import Catalog, ModelSpec
 from studio.core.domain import GenerationRequest, ReferenceImage
+from studio.core.secrets import GOOGLE_KEY_PATTERN
 
 MAX_COUNT = 1000
 MAX_PROMPT_CHARS = 30_000
@@ -30,6 +31,9 @@ class BatchSpec:
         """The model's spec, or ValueError with one sentence the user can act on."""
         if not self.prompt.strip():
             raise ValueError("The prompt is empty; describe the image you want.")
+        if GOOGLE_KEY_PATTERN.search(self.prompt):
+            # It would be stored in the library and sent along; neither may happen to a key.
+            raise ValueError("The prompt contains what looks like an API key; remove it.")
         if len(self.prompt) > MAX_PROMPT_CHARS:
             raise ValueError(f"The prompt is longer than {MAX_PROMPT_CHARS:,} characters.")
         if not 1 <= self.count <= MAX_COUNT:

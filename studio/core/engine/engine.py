@@ -415,9 +415,9 @@ class JobEngine:
 
 def _pause_message(kind: ErrorKind, message: str) -> str:
     if kind == ErrorKind.INVALID_KEY:
-        return "The API key was rejected; enter a valid key to continue."
+        return "The API key was rejected as not valid."
     if kind == ErrorKind.PERMISSION:
-        return "The API key may not use this model; check the key's project, then resume."
+        return "The API key is not allowed to use this model."
     return message
 
 

@@ -1,0 +1,117 @@
+"""Takes the README's screenshots: the real app, on a real X server, against the sandbox.
+
+Run through `bash packaging/dev/screenshots.sh`, which starts Xvfb; writes
+resources/screenshots/main-window.png and compare.png.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
+BATCHES = (
+    ("matte ceramic mug on linen, soft window light", "1:1", 8),
+    ("neon koi pond, top view, long exposure", "16:9", 12),
+)
+
+
+def _isolate() -> None:
+    home = Path(tempfile.mkdtemp(prefix="draft-studio-shots-"))
+    for name in list(os.environ):
+        if name.startswith(("GEMINI_", "GOOGLE_")):
+            del os.environ[name]
+    os.environ.update(
+        {
+            "DRAFT_STUDIO_LIBRARY": str(home / "library"),
+            "DRAFT_STUDIO_CONFIG": str(home / "config"),
+            "DRAFT_STUDIO_LOGS": str(home / "logs"),
+            "DRAFT_STUDIO_SANDBOX_LATENCY": "0.6",
+            "DRAFT_STUDIO_SANDBOX_JITTER": "0.6",
+            "NO_PROXY": "127.0.0.1,localhost",
+        }
+    )
+
+
+async def _settle(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+async def _shoot(app: object) -> int:
+    from PySide6.QtCore import QItemSelectionModel
+
+    from studio.app import build_services
+    from studio.core.domain import Flag
+    from studio.ui.main_window import MainWindow
+
+    services = await build_services()
+    window = MainWindow(services)
+    window.resize(1440, 900)
+    window.show()
+    window.pages.setCurrentIndex(0)
+    studio = services.studio
+    for prompt, aspect, count in BATCHES:
+        services.prompt.set_prompt(prompt)
+        services.prompt.set_aspect(aspect)
+        services.prompt.set_count(count)
+        window.generate()
+        while studio.busy:
+            await _settle(0.2)
+    # A batch still streaming in, so the screenshot shows live tile states too.
+    server = services.backends.sandbox_server
+    if server is not None:
+        server.config.latency_s = 6.0
+    services.prompt.set_prompt("paper boat on a rainy street, watercolour")
+    services.prompt.set_aspect("3:4")
+    services.prompt.set_count(8)
+    window.generate()
+    await _settle(2.5)
+
+    drafts = services.library.list_drafts()
+    done = [d for d in drafts if d.path is not None and d.aspect == "16:9"]
+    services.culling.set_flag([done[0].id, done[3].id], Flag.PICK)
+    services.culling.set_rating([done[0].id], 5)
+    services.culling.set_rating([done[3].id], 4)
+    services.culling.set_flag([done[5].id], Flag.REJECT)
+    row = services.drafts.row_of(done[0].id)
+    if row is not None:
+        window.grid.setCurrentIndex(services.drafts.index(row, 0))
+    await _settle(1.0)
+    OUT.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(OUT / "main-window.png"))
+
+    studio.stop()
+    window.grid.selectionModel().clearSelection()
+    for draft in (done[0], done[3]):
+        row = services.drafts.row_of(draft.id)
+        if row is not None:
+            window.grid.selectionModel().select(
+                services.drafts.index(row, 0), QItemSelectionModel.SelectionFlag.Select
+            )
+    window.open_compare()
+    await _settle(1.5)
+    window.grab().save(str(OUT / "compare.png"))
+    window.close()
+    await services.aclose()
+    return 0
+
+
+def main() -> int:
+    _isolate()
+    os.environ.setdefault("QT_API", "pyside6")
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    from studio.ui.theme import apply_theme
+
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    apply_theme(app)
+    return int(qasync.run(_shoot(app)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

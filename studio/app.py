@@ -1,0 +1,112 @@
+"""The composition root and the app's lifecycle on one qasync event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QApplication
+
+from studio.core.library import Library
+from studio.core.logs import setup_logging
+from studio.core.paths import AppPaths
+from studio.core.secrets import KeyringUnavailable, KeyStore
+from studio.models.backends import BackendFactory
+from studio.models.culling import CullingModel
+from studio.models.draft_list import DraftListModel
+from studio.models.key_model import KeyModel
+from studio.models.prompt import PromptModel
+from studio.models.settings_model import SettingsModel
+from studio.models.studio import StudioModel
+from studio.models.tasks import TaskRunner
+from studio.models.thumbnails import ThumbnailCache
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Everything the window binds to; built once, closed once."""
+
+    paths: AppPaths
+    tasks: TaskRunner
+    settings: SettingsModel
+    keys: KeyModel
+    key_store: KeyStore
+    backends: BackendFactory
+    library: Library
+    studio: StudioModel
+    prompt: PromptModel
+    culling: CullingModel
+    thumbnails: ThumbnailCache
+    drafts: DraftListModel
+    had_key_at_start: bool
+
+    async def aclose(self) -> None:
+        await self.studio.aclose()
+        await self.tasks.cancel_all()
+        self.thumbnails.clear()
+        self.library.close()
+        self.backends.close()
+
+
+async def build_services(library_override: str | None = None) -> Services:
+    paths = AppPaths.resolve(library_override)
+    tasks = TaskRunner()
+    settings = SettingsModel(paths, tasks)
+    key_store = KeyStore()
+    setup_logging(paths.logs, key_store.known_secrets)
+    try:
+        # Keyring look-ups can block on D-Bus: never on the GUI thread.
+        api_key = await asyncio.to_thread(key_store.resolve)
+    except KeyringUnavailable as exc:
+        log.warning("%s", exc)
+        api_key = None
+    backends = BackendFactory(settings.settings)
+    backend = backends.gemini(api_key.value) if api_key else backends.sandbox()
+    library = await asyncio.to_thread(Library.open, paths.library)
+    studio = StudioModel(library, backend, settings.settings, tasks, sandbox=api_key is None)
+    keys = KeyModel(key_store, tasks, settings=settings, base_url=None)
+    keys.refresh()
+    current = settings.settings
+    prompt = PromptModel(
+        studio.catalog, tasks, current.default_model, current.default_aspect, current.default_size
+    )
+    prompt.history = list(current.recent_prompts)
+    thumbnails = ThumbnailCache()
+    drafts = DraftListModel(library, thumbnails)
+    drafts.reload()
+    studio.engine_event.connect(drafts.apply)
+    culling = CullingModel(library)
+    return Services(
+        paths=paths,
+        tasks=tasks,
+        settings=settings,
+        keys=keys,
+        key_store=key_store,
+        backends=backends,
+        library=library,
+        studio=studio,
+        prompt=prompt,
+        culling=culling,
+        thumbnails=thumbnails,
+        drafts=drafts,
+        had_key_at_start=api_key is not None,
+    )
+
+
+async def run_app(app: QApplication, library_override: str | None = None) -> int:
+    from studio.ui.main_window import MainWindow
+
+    services = await build_services(library_override)
+    window = MainWindow(services)
+    closed = asyncio.Event()
+    window.closed.connect(closed.set)
+    window.show()
+    try:
+        await closed.wait()
+    finally:
+        # In-flight requests are cancelled and the client closed before the loop ends.
+        await services.aclose()
+    return 0

@@ -1,0 +1,186 @@
+"""What the user is about to ask for: prompt, model, shape, count, seed, references, and
+what it will cost. The prompt panel binds to this; it knows nothing about the engine."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QImage
+
+from studio.core.catalog import Catalog, CatalogError, ModelSpec
+from studio.core.domain import ReferenceImage
+from studio.core.engine import BatchSpec
+from studio.core.gemini import ReferenceError, load_reference
+from studio.models.tasks import TaskRunner
+
+COUNT_RANGE = (1, 200)
+QUICK_COUNTS = (4, 12, 24, 50)
+
+
+def _load_with_thumbnail(path: Path) -> tuple[ReferenceImage, QImage]:
+    reference = load_reference(path)
+    image = QImage.fromData(reference.data)
+    thumbnail = image.scaled(
+        80, 80, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
+    return reference, thumbnail
+
+
+class PromptModel(QObject):
+    changed = Signal()
+    references_changed = Signal()
+    problem = Signal(str)  # a reference that could not be used, in one sentence
+
+    def __init__(
+        self, catalog: Catalog, tasks: TaskRunner, model_id: str, aspect: str, size: str
+    ) -> None:
+        super().__init__()
+        self._catalog = catalog
+        self._tasks = tasks
+        self.prompt = ""
+        self.model_id = model_id if model_id in catalog.ids() else catalog.ids()[0]
+        spec = self.spec_of_model
+        self.aspect = aspect if aspect in spec.ratios else spec.ratios[0]
+        self.size = size if size in spec.sizes else spec.sizes[0]
+        self.count = 24
+        self.seed: int | None = None
+        self.references: list[ReferenceImage] = []
+        self.reference_paths: list[Path] = []
+        self.reference_thumbnails: list[QImage] = []
+        self.history: list[str] = []
+        self.remaining_budget_usd: float | None = None
+
+    @property
+    def catalog(self) -> Catalog:
+        return self._catalog
+
+    @property
+    def spec_of_model(self) -> ModelSpec:
+        return self._catalog.get(self.model_id)
+
+    def set_prompt(self, text: str) -> None:
+        if text != self.prompt:
+            self.prompt = text
+            self.changed.emit()
+
+    def set_model(self, model_id: str) -> None:
+        spec = self._catalog.get(model_id)
+        self.model_id = model_id
+        # Keep the user's shape and size when the new model has them; else its first one.
+        if self.aspect not in spec.ratios:
+            self.aspect = "1:1" if "1:1" in spec.ratios else spec.ratios[0]
+        if self.size not in spec.sizes:
+            self.size = "1K" if "1K" in spec.sizes else spec.sizes[0]
+        self.changed.emit()
+
+    def set_aspect(self, aspect: str) -> None:
+        if aspect in self.spec_of_model.ratios and aspect != self.aspect:
+            self.aspect = aspect
+            self.changed.emit()
+
+    def set_size(self, size: str) -> None:
+        if size in self.spec_of_model.sizes and size != self.size:
+            self.size = size
+            self.changed.emit()
+
+    def set_count(self, count: int) -> None:
+        count = max(COUNT_RANGE[0], min(COUNT_RANGE[1], count))
+        if count != self.count:
+            self.count = count
+            self.changed.emit()
+
+    def set_seed(self, seed: int | None) -> None:
+        if seed != self.seed:
+            self.seed = seed
+            self.changed.emit()
+
+    def set_remaining_budget(self, remaining: float | None) -> None:
+        self.remaining_budget_usd = remaining
+        self.changed.emit()
+
+    def add_reference(self, path: Path) -> None:
+        """Reads, checks and downscales the image off the GUI thread."""
+
+        async def load() -> None:
+            try:
+                reference, thumbnail = await asyncio.to_thread(_load_with_thumbnail, path)
+            except ReferenceError as exc:
+                self.problem.emit(str(exc))
+                return
+            limit = self.spec_of_model.max_reference_images
+            if len(self.references) >= limit:
+                self.problem.emit(f"{self.spec_of_model.label} takes at most {limit} references.")
+                return
+            self.references.append(reference)
+            self.reference_paths.append(path)
+            self.reference_thumbnails.append(thumbnail)
+            self.references_changed.emit()
+            self.changed.emit()
+
+        self._tasks.run(load(), "Adding a reference image")
+
+    def remove_reference(self, index: int) -> None:
+        if 0 <= index < len(self.references):
+            del self.references[index]
+            del self.reference_paths[index]
+            del self.reference_thumbnails[index]
+            self.references_changed.emit()
+            self.changed.emit()
+
+    # -- derived -------------------------------------------------------------------------------
+
+    @property
+    def unit_price(self) -> float:
+        return self.spec_of_model.price(self.size)
+
+    @property
+    def total_cost(self) -> float:
+        return self.unit_price * self.count
+
+    def cost_text(self) -> str:
+        text = f"{self.count} × ${self.unit_price:.4f} = ${self.total_cost:.2f}"
+        if self.remaining_budget_usd is not None:
+            text += f" · budget left ${self.remaining_budget_usd:.2f}"
+        return text
+
+    def spec(self) -> BatchSpec:
+        return BatchSpec(
+            prompt=self.prompt,
+            model=self.model_id,
+            aspect=self.aspect,
+            size=self.size,
+            count=self.count,
+            seed=self.seed,
+            references=tuple(self.references),
+        )
+
+    def problem_with_request(self) -> str | None:
+        """Why Generate cannot be pressed right now, or None."""
+        try:
+            self.spec().validate(self._catalog)
+        except (CatalogError, ValueError) as exc:
+            return str(exc)
+        if self.remaining_budget_usd is not None and self.unit_price > self.remaining_budget_usd:
+            return "The budget is spent; raise it in Settings to generate more."
+        return None
+
+    def remember(self) -> None:
+        prompt = self.prompt.strip()
+        self.history = [prompt, *(p for p in self.history if p != prompt)][:200]
+
+    def reuse(self, prompt: str, model_id: str, aspect: str, size: str, seed: int | None) -> None:
+        """Loads a draft's settings back into the panel (Inspector → Reuse settings)."""
+        self.prompt = prompt
+        if model_id in self._catalog.ids():
+            self.model_id = model_id
+        spec = self.spec_of_model
+        self.aspect = aspect if aspect in spec.ratios else self.aspect
+        self.size = size if size in spec.sizes else spec.sizes[0]
+        self.seed = seed
+        self.changed.emit()
+
+    def with_catalog(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self.set_model(self.model_id if self.model_id in catalog.ids() else catalog.ids()[0])

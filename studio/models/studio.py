@@ -1,0 +1,172 @@
+"""The bridge between the job engine and the UI: actions in, Qt signals out."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from studio.core.catalog import Catalog, CatalogError
+from studio.core.domain import ErrorKind
+from studio.core.engine import (
+    BatchQueued,
+    BatchSpec,
+    EngineEvent,
+    EngineStats,
+    JobEngine,
+    QueuePaused,
+    QueueResumed,
+    SlotBlocked,
+    SlotCancelled,
+    SlotFailed,
+    SlotSucceeded,
+)
+from studio.core.gemini import ImageBackend
+from studio.core.library import DraftRecord, Library, LibraryError
+from studio.core.settings import Settings
+from studio.models.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+_NOTICE_ACTIONS = {
+    ErrorKind.INVALID_KEY: "Open Settings",
+    ErrorKind.PERMISSION: "Open Settings",
+    ErrorKind.BUDGET: "Raise budget",
+    ErrorKind.DAILY_QUOTA: "Resume",
+}
+_FINISHED_EVENTS = (SlotSucceeded, SlotBlocked, SlotFailed, SlotCancelled)
+
+
+class StudioModel(QObject):
+    engine_event = Signal(object)  # every EngineEvent, for the grid model
+    stats_changed = Signal()
+    # Errors that need the user: (kind, sentence, action label); shown once, in one banner.
+    notice = Signal(str, str, str)
+    notice_cleared = Signal()
+    backend_changed = Signal(bool)  # True while the offline sandbox is in use
+    batch_progress = Signal(int, int)  # finished, total of the batches still running
+
+    def __init__(
+        self,
+        library: Library,
+        backend: ImageBackend,
+        settings: Settings,
+        tasks: TaskRunner,
+        *,
+        sandbox: bool,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.tasks = tasks
+        self.catalog: Catalog = settings.catalog()
+        self.sandbox = sandbox
+        self.engine = JobEngine(
+            backend,
+            library,
+            catalog=self.catalog,
+            max_concurrency=settings.max_concurrency,
+            session_budget_usd=settings.session_budget_usd,
+            daily_budget_usd=settings.daily_budget_usd,
+        )
+        self.engine.subscribe(self._on_event)
+        self._batch_total = 0
+        self._batch_finished = 0
+        # Stats change many times a second while images stream; the status bar needs 4 Hz.
+        self._stats_timer = QTimer(self)
+        self._stats_timer.setInterval(250)
+        self._stats_timer.timeout.connect(self._tick)
+
+    @property
+    def stats(self) -> EngineStats:
+        return self.engine.stats
+
+    @property
+    def busy(self) -> bool:
+        return self.engine.busy
+
+    def remaining_budget(self) -> float | None:
+        budget = self.engine.budget
+        if budget.session_cap_usd is None:
+            return None
+        return max(0.0, budget.session_cap_usd - budget.session_spent - budget.reserved)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def generate(self, spec: BatchSpec) -> list[DraftRecord]:
+        """Queues a batch; raises ValueError with one sentence when the request is invalid."""
+        try:
+            drafts = self.engine.submit(spec)
+        except CatalogError as exc:
+            raise ValueError(str(exc)) from None
+        self._batch_total += len(drafts)
+        self._tick()
+        return drafts
+
+    def stop(self) -> int:
+        return self.engine.cancel_all()
+
+    def cancel_batch(self, batch_id: int) -> int:
+        return self.engine.cancel_batch(batch_id)
+
+    def retry(self, draft_id: int) -> None:
+        def rebuild(draft: DraftRecord) -> BatchSpec:
+            # Reference images are not kept in the library; a retry sends the prompt alone.
+            return BatchSpec(draft.prompt, draft.model, draft.aspect, draft.size, count=1)
+
+        try:
+            self.engine.retry(draft_id, rebuild)
+        except (LibraryError, ValueError, CatalogError) as exc:
+            self.notice.emit("retry", str(exc), "")
+            return
+        self._batch_total += 1
+        self._tick()
+
+    def resume(self) -> None:
+        self.engine.resume()
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.catalog = settings.catalog()
+        self.engine.catalog = self.catalog
+        self.engine.set_max_concurrency(settings.max_concurrency)
+        self.engine.set_budgets(settings.session_budget_usd, settings.daily_budget_usd)
+        self._tick()
+
+    def switch_backend(self, backend: ImageBackend, *, sandbox: bool) -> None:
+        """New requests go to `backend`; requests already on the wire finish on the old one."""
+        old = self.engine.backend
+        self.engine.backend = backend
+        self.sandbox = sandbox
+        self.backend_changed.emit(sandbox)
+        if self.engine.pause_reason is not None and self.engine.pause_reason.kind in (
+            ErrorKind.INVALID_KEY,
+            ErrorKind.PERMISSION,
+        ):
+            self.engine.resume()
+        self.tasks.run(old.aclose(), "Closing the previous connection")
+
+    async def aclose(self) -> None:
+        self._stats_timer.stop()
+        await self.engine.aclose()
+        await self.engine.backend.aclose()
+
+    # -- engine events -------------------------------------------------------------------------
+
+    def _on_event(self, event: EngineEvent) -> None:
+        if isinstance(event, BatchQueued) and not self._stats_timer.isActive():
+            self._stats_timer.start()
+        if isinstance(event, _FINISHED_EVENTS):
+            self._batch_finished += 1
+        self.engine_event.emit(event)
+        if isinstance(event, QueuePaused):
+            self.notice.emit(event.kind.value, event.message, _NOTICE_ACTIONS.get(event.kind, ""))
+        elif isinstance(event, QueueResumed):
+            self.notice_cleared.emit()
+        elif isinstance(event, SlotFailed) and event.kind == ErrorKind.NETWORK:
+            self.notice.emit(event.kind.value, event.message, "")
+
+    def _tick(self) -> None:
+        if not self.engine.busy:
+            self._stats_timer.stop()
+            self._batch_total = self._batch_finished = 0
+        self.batch_progress.emit(self._batch_finished, self._batch_total)
+        self.stats_changed.emit()

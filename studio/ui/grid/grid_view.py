@@ -1,0 +1,237 @@
+"""The draft grid: a QListView in icon mode over DraftListModel, painted by TileDelegate."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QRectF,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent, QPalette, QShowEvent
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+
+from studio.models.draft_list import DraftListModel, Role, RowKind, item_data
+from studio.ui.grid.tile_delegate import MAX_TILE_SIZE, MIN_TILE_SIZE, TileDelegate
+
+ZOOM_STEPS = (96, 128, 160, 192, 240, 288, 384)
+_Move = QAbstractItemView.CursorAction
+_FORWARD = frozenset(
+    {
+        _Move.MoveRight,
+        _Move.MoveDown,
+        _Move.MoveNext,
+        _Move.MovePageDown,
+        _Move.MoveEnd,
+        _Move.MoveHome,  # lands on the first header, so the first tile is after it
+    }
+)
+EMPTY_HINT = "Type an idea and press Ctrl+Enter. Drafts are cheap: ask for 24."
+NO_MATCH_HINT = "No drafts match this filter."
+
+
+class GridView(QListView):
+    tile_size_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setMovement(QListView.Movement.Static)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setSelectionRectVisible(True)
+        self.setSpacing(8)
+        self.setUniformItemSizes(False)  # headers are wider than tiles
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setMouseTracking(True)  # hover highlight
+        self.setAccessibleName("Drafts")
+        self.setAccessibleDescription(
+            "Generated drafts, newest batch first. Arrow keys move, Shift extends the selection."
+        )
+        self.setToolTip("Drafts, newest batch first · Ctrl++ / Ctrl+- change the tile size")
+
+        self._delegate = TileDelegate(self)
+        self.setItemDelegate(self._delegate)
+        self._kept_selection: list[int] = []
+        self._kept_current: int | None = None
+
+        self.zoom_in_action = QAction("Larger tiles", self)
+        # Ctrl+= as well: on many layouts "+" needs Shift, which Ctrl++ alone never matches.
+        self.zoom_in_action.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")]
+        )
+        self.zoom_in_action.triggered.connect(self.zoom_in)
+        self.zoom_out_action = QAction("Smaller tiles", self)
+        self.zoom_out_action.setShortcut(QKeySequence(QKeySequence.StandardKey.ZoomOut))
+        self.zoom_out_action.triggered.connect(self.zoom_out)
+        for action in (self.zoom_in_action, self.zoom_out_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+    # -- tile size -----------------------------------------------------------------------------
+
+    @property
+    def tile_size(self) -> int:
+        return self._delegate.tile_size
+
+    def set_tile_size(self, px: int) -> None:
+        before = self._delegate.tile_size
+        self._delegate.set_tile_size(px)
+        if self._delegate.tile_size != before:
+            self.scheduleDelayedItemsLayout()
+            self.tile_size_changed.emit(self._delegate.tile_size)
+
+    def zoom_in(self) -> None:
+        size = self.tile_size
+        self.set_tile_size(next((step for step in ZOOM_STEPS if step > size), MAX_TILE_SIZE))
+
+    def zoom_out(self) -> None:
+        size = self.tile_size
+        smaller = [step for step in ZOOM_STEPS if step < size]
+        self.set_tile_size(smaller[-1] if smaller else MIN_TILE_SIZE)
+
+    # -- model ---------------------------------------------------------------------------------
+
+    def draft_model(self) -> DraftListModel | None:
+        model = self.model()
+        return model if isinstance(model, DraftListModel) else None
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:
+        previous = self.draft_model()
+        if previous is not None:
+            previous.modelAboutToBeReset.disconnect(self._keep_selection)
+            previous.modelReset.disconnect(self._restore_selection)
+        super().setModel(model)
+        current = self.draft_model()
+        if current is not None:
+            current.modelAboutToBeReset.connect(self._keep_selection)
+            current.modelReset.connect(self._restore_selection)
+            current.set_device_pixel_ratio(self.devicePixelRatioF())
+
+    def selected_draft_ids(self) -> list[int]:
+        model = self.draft_model()
+        if model is None:
+            return []
+        rows = sorted(index.row() for index in self.selectedIndexes())
+        return [draft for row in rows if (draft := model.draft_id_at(row)) is not None]
+
+    def _keep_selection(self) -> None:
+        model = self.draft_model()
+        current = self.currentIndex()
+        self._kept_selection = self.selected_draft_ids()
+        self._kept_current = (
+            model.draft_id_at(current.row()) if model and current.isValid() else None
+        )
+
+    def _restore_selection(self) -> None:
+        """A filter change resets the model; the drafts still shown stay selected."""
+        model = self.draft_model()
+        if model is None:
+            return
+        selection = QItemSelection()
+        for draft_id in self._kept_selection:
+            row = model.row_of(draft_id)
+            if row is not None:
+                selection.select(model.index(row), model.index(row))
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        self.selectionModel().select(selection, flags)
+        row = model.row_of(self._kept_current) if self._kept_current is not None else None
+        if row is not None:
+            self.selectionModel().setCurrentIndex(
+                model.index(row), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+            self.scrollTo(model.index(row))
+        self._kept_selection, self._kept_current = [], None
+
+    # -- behaviour -----------------------------------------------------------------------------
+
+    def keyboardSearch(self, search: str) -> None:
+        """Off: letters are culling keys (P, X, U), and the tiles have no names to search."""
+
+    def moveCursor(
+        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
+    ) -> QModelIndex:
+        target = super().moveCursor(cursorAction, modifiers)
+        if not target.isValid() or item_data(target, Role.KindRole) != RowKind.HEADER:
+            return target
+        # A header cannot hold the cursor: step over it in the direction of the key, or the
+        # other way at the very top (Home, Page Up).
+        step = 1 if cursorAction in _FORWARD else -1
+        tile = self._tile_from(target.row(), step) or self._tile_from(target.row(), -step)
+        if tile is None:
+            return self.currentIndex()
+        if cursorAction in (_Move.MoveUp, _Move.MoveDown):
+            return self._nearest_in_line(tile, self.visualRect(self.currentIndex()).center().x())
+        return tile
+
+    def _tile_from(self, row: int, step: int) -> QModelIndex | None:
+        model = self.model()
+        row += step
+        while 0 <= row < model.rowCount():
+            index = model.index(row, 0)
+            if item_data(index, Role.KindRole) != RowKind.HEADER:
+                return index
+            row += step
+        return None
+
+    def _nearest_in_line(self, tile: QModelIndex, x: int) -> QModelIndex:
+        """Up and down across a header keep to the column, as they do within a batch."""
+        model = self.model()
+        top = self.visualRect(tile).top()
+        best, distance = tile, abs(self.visualRect(tile).center().x() - x)
+        for step in (-1, 1):
+            row = tile.row() + step
+            while 0 <= row < model.rowCount():
+                index = model.index(row, 0)
+                rect = self.visualRect(index)
+                if rect.top() != top:  # headers sit on a line of their own
+                    break
+                if abs(rect.center().x() - x) < distance:
+                    best, distance = index, abs(rect.center().x() - x)
+                row += step
+        return best
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.DevicePixelRatioChange:
+            model = self.draft_model()
+            if model is not None:
+                model.set_device_pixel_ratio(self.devicePixelRatioF())
+        return super().event(e)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        model = self.draft_model()
+        if model is not None:
+            model.set_device_pixel_ratio(self.devicePixelRatioF())
+
+    def paintEvent(self, e: QPaintEvent) -> None:
+        super().paintEvent(e)
+        model = self.model()
+        if model is not None and model.rowCount() > 0:
+            return
+        draft_model = self.draft_model()
+        filtered = draft_model is not None and draft_model.has_drafts()
+        painter = QPainter(self.viewport())
+        font = painter.font()
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * 1.15)
+        painter.setFont(font)
+        ink = self.palette().color(QPalette.ColorRole.Text)
+        ink.setAlphaF(0.6)
+        painter.setPen(ink)
+        area = QRectF(self.viewport().rect()).adjusted(32, 32, -32, -32)
+        painter.drawText(
+            area,
+            Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+            NO_MATCH_HINT if filtered else EMPTY_HINT,
+        )
+        painter.end()

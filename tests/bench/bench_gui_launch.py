@@ -1,0 +1,254 @@
+"""Cold start of the real app on a library of 10,000 images: time to the first screen of
+thumbnails, and peak memory.
+
+Builds once, and caches, a library of 10,000 real images with thumbnails through the
+library's own Library.create_batch + Library.save_images (256x256 PNGs drawn by the
+sandbox's renderer, 100 batches of 100), under
+$DRAFT_STUDIO_BENCH_CACHE or <temp>/draft-studio-bench, keyed by LIBRARY_VERSION.
+Then launches the app three times as a subprocess (bench_gui_launch_child.py: what
+`draft-studio` does, plus a paint watch) with a fresh config each time, and measures from
+just before spawning until every tile in the grid's viewport has been painted with its
+thumbnail; peak memory is the child's ru_maxrss (from wait4) and its VmHWM.
+
+Targets: first screen < 1.5 s, peak memory < 400 MB (median of 3 launches).
+Also printed: the phases inside the child and how long DraftListModel.reload() took.
+
+Run: .venv/bin/python -m tests.bench.bench_gui_launch [--launches N] [--rebuild]
+     [--platform xcb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.bench.gui_support import (
+    Metric,
+    add_common_arguments,
+    bench_environment,
+    choose_platform,
+    median,
+    print_metrics,
+    write_summary,
+)
+
+LIBRARY_VERSION = "v1-10000x256-100batches"
+IMAGES = 10_000
+BATCHES = 100
+EDGE_SCALE = 0.25  # of a 1K square: 256 x 256
+BUILD_THREADS = 6
+LAUNCHES = 3
+CHILD_TIMEOUT_S = 120.0
+MARK = "LAUNCH "
+_PROMPTS = (
+    "a lighthouse on a basalt cliff at dusk, gouache",
+    "matte ceramic mug on linen, soft window light",
+    "neon koi pond, top view, long exposure",
+    "paper boat on a rainy street, watercolour",
+    "a tin robot watering tulips, isometric",
+)
+
+
+# -- the cached library ------------------------------------------------------------------------
+
+
+def cache_root() -> Path:
+    configured = os.environ.get("DRAFT_STUDIO_BENCH_CACHE")
+    return Path(configured) if configured else Path(tempfile.gettempdir()) / "draft-studio-bench"
+
+
+def library_folder() -> Path:
+    return cache_root() / f"launch-library-{LIBRARY_VERSION}"
+
+
+def ensure_library(rebuild: bool) -> tuple[Path, float | None]:
+    """The cached library, built first if missing; and the build time when it was built."""
+    target = library_folder()
+    done = target / ".complete"
+    if done.exists() and not rebuild:
+        return target, None
+    if target.exists():
+        shutil.rmtree(target)
+    staging = target.with_name(f"{target.name}.building-{os.getpid()}")
+    if staging.exists():
+        shutil.rmtree(staging)
+    started = time.monotonic()
+    build_library(staging)
+    done_in = time.monotonic() - started
+    (staging / ".complete").write_text(f"{LIBRARY_VERSION}\n", encoding="utf-8")
+    staging.rename(target)
+    return target, done_in
+
+
+def build_library(root: Path) -> None:
+    from studio.core.catalog import DRAFT_MODEL
+    from studio.core.domain import GeneratedImage, ResponseMeta
+    from studio.core.library import BatchRecord, Library
+    from studio.sandbox.images import render_png
+
+    per_batch = IMAGES // BATCHES
+    print(f"building a library of {IMAGES} images in {root} (cached for later runs)…")
+    progress = {"saved": 0}
+    lock = threading.Lock()
+    with Library.open(root) as library, ThreadPoolExecutor(BUILD_THREADS) as pool:
+
+        def save(draft_id: int, prompt: str, seed: int) -> None:
+            data = render_png(prompt, seed, "1:1", "1K", EDGE_SCALE)
+            meta = ResponseMeta(latency_s=1.2, billed_images=1, cost_usd=0.039)
+            library.save_images(draft_id, [GeneratedImage(data, "image/png")], meta, None)
+            with lock:
+                progress["saved"] += 1
+                if progress["saved"] % 1000 == 0:
+                    print(f"  {progress['saved']} images saved", flush=True)
+
+        futures = []
+        for number in range(BATCHES):
+            prompt = f"{_PROMPTS[number % len(_PROMPTS)]} (take {number + 1})"
+            seeds = tuple(number * per_batch + slot + 1 for slot in range(per_batch))
+            drafts = library.create_batch(BatchRecord(prompt, DRAFT_MODEL, "1:1", "1K", seeds))
+            futures += [pool.submit(save, d.id, d.prompt, d.seed) for d in drafts]
+        for future in futures:
+            future.result()
+
+
+# -- launches ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Launch:
+    first_screen_s: float
+    exit_s: float
+    peak_rss_mb: float
+    vm_hwm_mb: float
+    report: dict[str, Any]
+    returncode: int
+
+
+def launch_once(library: Path, platform: str) -> Launch:
+    """One launch in a fresh config and log folder; the library is the cached one."""
+    with tempfile.TemporaryDirectory(prefix="draft-studio-bench-launch-") as folder:
+        home = Path(folder)
+        env = bench_environment(home, platform)
+        env["DRAFT_STUDIO_LIBRARY"] = str(library)
+        command = [sys.executable, "-m", "tests.bench.bench_gui_launch_child"]
+        with open(home / "out.txt", "w+") as out, open(home / "err.txt", "w+") as err:
+            spawned = time.monotonic()
+            child = subprocess.Popen(
+                command, env=env, stdout=out, stderr=err, cwd=Path(__file__).parents[2]
+            )
+            # wait4 rather than wait: it gives this child's own peak RSS (ru_maxrss, KiB).
+            killer = threading.Timer(CHILD_TIMEOUT_S, child.kill)
+            killer.start()
+            try:
+                _, status, usage = os.wait4(child.pid, 0)
+            finally:
+                killer.cancel()
+            exited = time.monotonic()
+            child.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            lines, errors = out.read().splitlines(), err.read().splitlines()
+    report: dict[str, Any] = {}
+    for line in lines:
+        if line.startswith(MARK):
+            report = json.loads(line.removeprefix(MARK))
+    if "first_screen" not in report:
+        tail = "\n".join(errors[-15:])
+        print(f"launch failed (exit {child.returncode}); stderr tail:\n{tail}")
+    first = report.get("first_screen")
+    return Launch(
+        first_screen_s=(first - spawned) if first is not None else float("nan"),
+        exit_s=exited - spawned,
+        peak_rss_mb=usage.ru_maxrss / 1024,
+        vm_hwm_mb=(report.get("vm_hwm_kb") or 0) / 1024,
+        report={**report, "spawned": spawned},
+        returncode=child.returncode,
+    )
+
+
+_PHASES = (
+    ("interpreter + imports", "spawned", "child_started"),
+    ("QApplication + theme", "child_started", "qapplication"),
+    ("build_services", "loop_started", "services_built"),
+    ("MainWindow()", "services_built", "window_built"),
+    ("show -> first grid paint", "shown", "first_grid_paint"),
+    ("first grid paint -> thumbnails", "first_grid_paint", "first_screen"),
+    ("first screen -> process gone", "first_screen", "exited"),
+)
+
+
+def print_launches(launches: list[Launch]) -> None:
+    print(
+        f"  {'launch':<8} {'first screen s':>14} {'exit s':>8} {'ru_maxrss MB':>13} "
+        f"{'VmHWM MB':>9} {'reload ms':>10} {'tiles':>6} {'rows':>6} {'exit':>5}"
+    )
+    for number, launch in enumerate(launches, start=1):
+        report = launch.report
+        reload_ms = sum(report.get("reload_s", [])) * 1000
+        print(
+            f"  {number:<8} {launch.first_screen_s:>14.3f} {launch.exit_s:>8.2f} "
+            f"{launch.peak_rss_mb:>13.1f} {launch.vm_hwm_mb:>9.1f} {reload_ms:>10.1f} "
+            f"{report.get('tiles_on_screen', 0):>6} {report.get('rows', 0):>6} "
+            f"{launch.returncode:>5}"
+        )
+    print("  phases, median of the launches (ms):")
+    for label, start, end in _PHASES:
+        spans = []
+        for launch in launches:
+            marks = {**launch.report, "exited": launch.report["spawned"] + launch.exit_s}
+            if start in marks and end in marks:
+                spans.append((marks[end] - marks[start]) * 1000)
+        print(f"    {label:<34} {median(spans):>8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--launches", type=int, default=LAUNCHES)
+    parser.add_argument("--rebuild", action="store_true", help="build the library again")
+    add_common_arguments(parser)
+    args = parser.parse_args()
+    platform = choose_platform(args.platform)
+    started = time.monotonic()
+    library, built_in = ensure_library(args.rebuild)
+    if built_in is not None:
+        print(f"library built in {built_in:.1f} s")
+    size_mb = sum(f.stat().st_size for f in library.rglob("*") if f.is_file()) / 2**20
+    print(f"library {library} ({size_mb:.0f} MB on disk)")
+
+    launches = [launch_once(library, platform) for _ in range(args.launches)]
+    example = launches[0].report
+    print(
+        f"{args.launches} launches, platform {platform}, grid viewport "
+        f"{example.get('viewport', '?')}; clock from just before spawning"
+    )
+    print_launches(launches)
+    reloads = [sum(launch.report.get("reload_s", [])) * 1000 for launch in launches]
+    firsts = [launch.first_screen_s for launch in launches]
+    metrics = [
+        Metric("first screen (median)", median(firsts), "s", 1.5, "<"),
+        Metric("peak RSS (median)", median(x.peak_rss_mb for x in launches), "MB", 400, "<"),
+        Metric("first screen (worst)", max(firsts), "s"),
+        Metric("DraftListModel.reload (median)", median(reloads), "ms"),
+    ]
+    print_metrics("bench_gui_launch", metrics)
+    wall = time.monotonic() - started
+    print(f"bench wall time {wall:.1f} s")
+    notes = [f"bench wall time {wall:.1f} s"]
+    if built_in is not None:
+        notes.append(f"library built in {built_in:.1f} s (cached for later runs)")
+    write_summary(args.summary_json, "launch", metrics, notes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""The real app against the sandbox: type, generate, stream, cull, undo, compare, restart."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtWidgets import QApplication
+
+from studio.app import build_services
+from studio.core.domain import Flag, SlotStatus
+from studio.ui.compare.view import Side
+from studio.ui.main_window import MainWindow
+
+
+async def until(
+    predicate: Callable[[], bool], signal: SignalInstance, timeout_s: float = 10
+) -> None:
+    """Waits on the running qasync loop (no nested Qt loop) until `predicate` holds."""
+    if predicate():
+        return
+    done = asyncio.get_running_loop().create_future()
+
+    def check(*_: object) -> None:
+        if predicate() and not done.done():
+            done.set_result(None)
+
+    signal.connect(check)
+    try:
+        await asyncio.wait_for(done, timeout_s)
+    finally:
+        signal.disconnect(check)
+
+
+@pytest.fixture
+def fast_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DRAFT_STUDIO_SANDBOX_LATENCY", "0.05")
+    monkeypatch.setenv("DRAFT_STUDIO_SANDBOX_JITTER", "0")
+    monkeypatch.setenv("DRAFT_STUDIO_SANDBOX_PIXEL_SCALE", "0.15")
+
+
+@pytest.fixture
+async def window(qtbot, fast_sandbox) -> AsyncIterator[MainWindow]:
+    services = await build_services()
+    main = MainWindow(services)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.close()
+    await services.aclose()
+
+
+async def test_starts_in_sandbox_with_focus_on_the_prompt(window: MainWindow):
+    assert window.services.studio.sandbox
+    assert window.banner.sandbox
+    assert QApplication.focusWidget() is window.prompt_panel.editor
+    assert window.prompt_panel.editor.accessibleName() == "Prompt"
+    assert window.grid.accessibleName() == "Drafts"
+
+
+async def test_ctrl_enter_streams_every_tile(window: MainWindow, qtbot):
+    services = window.services
+    window.prompt_panel.editor.setPlainText("a red fox in snow")
+    window.prompt_panel.count.setValue(8)
+    window.prompt_panel.editor.setFocus()
+    qtbot.keyClick(
+        window.prompt_panel.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+    )
+    assert services.drafts.rowCount() == 9  # a header and eight placeholders, at once
+    await until(lambda: services.studio.stats.succeeded == 8, services.studio.stats_changed)
+    statuses = [d.status for d in services.library.list_drafts()]
+    assert statuses == [SlotStatus.SUCCEEDED] * 8
+    assert "a red fox in snow" in services.prompt.history
+
+
+async def test_escape_cancels_mid_batch(window: MainWindow, qtbot, monkeypatch):
+    services = window.services
+    window.prompt_panel.editor.setPlainText("slow one [sandbox:hang]")
+    window.prompt_panel.count.setValue(5)
+    window.generate()
+    await until(lambda: services.studio.stats.in_flight > 0, services.studio.stats_changed)
+    qtbot.keyClick(window.prompt_panel.editor, Qt.Key.Key_Escape)
+    await until(lambda: not services.studio.busy, services.studio.stats_changed, 5)
+    statuses = {d.status for d in services.library.list_drafts()}
+    assert statuses == {SlotStatus.CANCELLED}
+
+
+async def test_keyboard_culling_with_undo_and_redo(window: MainWindow, qtbot):
+    services = window.services
+    window.prompt_panel.editor.setPlainText("three owls")
+    window.prompt_panel.count.setValue(3)
+    window.generate()
+    await until(lambda: services.studio.stats.succeeded == 3, services.studio.stats_changed)
+    drafts = services.drafts
+    first_row = next(r for r in range(drafts.rowCount()) if drafts.draft_id_at(r) is not None)
+    window.grid.setFocus()
+    window.grid.setCurrentIndex(drafts.index(first_row, 0))
+    first = drafts.draft_id_at(first_row)
+    assert first is not None
+    qtbot.keyClick(window.grid, Qt.Key.Key_P)
+    assert services.library.get(first).flag == Flag.PICK
+    # Auto-advance moved on: the next key rates the second draft.
+    second = drafts.draft_id_at(window.grid.currentIndex().row())
+    assert second is not None
+    assert second != first
+    qtbot.keyClick(window.grid, Qt.Key.Key_4)
+    assert services.library.get(second).rating == 4
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert services.library.get(second).rating == 0
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert services.library.get(first).flag == Flag.NONE
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert services.library.get(first).flag == Flag.PICK
+    second_row = drafts.row_of(second)
+    assert second_row is not None
+    window.grid.setCurrentIndex(drafts.index(second_row, 0))
+    qtbot.keyClick(window.grid, Qt.Key.Key_Delete)
+    assert services.library.get(second).deleted
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not services.library.get(second).deleted
+
+
+async def test_compare_two_with_synchronised_zoom(window: MainWindow, qtbot):
+    services = window.services
+    window.prompt_panel.editor.setPlainText("two mugs")
+    window.prompt_panel.count.setValue(2)
+    window.generate()
+    await until(lambda: services.studio.stats.succeeded == 2, services.studio.stats_changed)
+    window.grid.setFocus()
+    window.grid.selectAll()
+    qtbot.keyClick(window.grid, Qt.Key.Key_C)
+    assert window.pages.currentWidget() is window.compare
+    compare = window.compare
+    left, right = compare.pane(Side.LEFT), compare.pane(Side.RIGHT)
+    await until(lambda: left.has_image and right.has_image, compare.loader.loaded)
+    state = compare.view_state
+    assert state.zoom is None  # fit
+    qtbot.keyClick(compare, Qt.Key.Key_Z)
+    assert state.zoom == 1.0
+    # One shared state drives both panes: they report the same zoom.
+    assert left.current_zoom() == right.current_zoom() == 1.0
+    qtbot.keyClick(window.compare, Qt.Key.Key_Escape)
+    assert window.pages.currentIndex() == 0
+
+
+async def test_restart_restores_the_library(qtbot, fast_sandbox):
+    services = await build_services()
+    first = MainWindow(services)
+    qtbot.addWidget(first)
+    first.prompt_panel.editor.setPlainText("persist me")
+    first.prompt_panel.count.setValue(2)
+    first.generate()
+    await until(lambda: services.studio.stats.succeeded == 2, services.studio.stats_changed)
+    draft_id = services.library.list_drafts()[0].id
+    services.culling.set_flag([draft_id], Flag.PICK)
+    services.culling.set_rating([draft_id], 5)
+    first.close()
+    await services.aclose()
+
+    again = await build_services()
+    second = MainWindow(again)
+    qtbot.addWidget(second)
+    try:
+        assert again.drafts.rowCount() == 3
+        restored = again.library.get(draft_id)
+        assert (restored.flag, restored.rating) == (Flag.PICK, 5)
+        assert again.prompt.history[0] == "persist me"
+    finally:
+        second.close()
+        await again.aclose()

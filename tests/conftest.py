@@ -11,6 +11,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
 _QT_TESTS = Path(__file__).parent / "qt"
+# A closed qasync loop leaves its pending Qt timers registered (asyncio.timeout, wait_for and
+# the SDK all schedule some); if the garbage collector frees the loop before they fire, Qt
+# delivers them to a deleted object and the process segfaults. Loops live for the session.
+_QT_LOOPS: list[object] = []
 
 
 def pytest_asyncio_loop_factories(
@@ -25,7 +29,9 @@ def pytest_asyncio_loop_factories(
 
     def make_loop() -> object:
         app = QApplication.instance() or QApplication([])
-        return qasync.QEventLoop(app)
+        loop = qasync.QEventLoop(app)
+        _QT_LOOPS.append(loop)
+        return loop
 
     return {"qt": make_loop}
 

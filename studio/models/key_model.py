@@ -24,7 +24,7 @@ from studio.core.secrets import (
     normalise_key,
 )
 from studio.core.settings import Settings
-from studio.models.settings_model import SettingsModel, emit_signal
+from studio.models.settings_model import SettingsModel
 from studio.models.tasks import TaskRunner
 
 HIDDEN = "[hidden]"
@@ -114,7 +114,7 @@ class KeyModel(QObject):
             self._save_failed = False
             await self._read_state()
             self._update(status=f"Saved. {self._backend.explanation}")
-            emit_signal(self.key_changed)
+            self.key_changed.emit()
 
         return self._start(save, "Saving the API key")
 
@@ -133,7 +133,7 @@ class KeyModel(QObject):
                 "Using your key for this session only; Draft Studio forgets it when it closes."
             ),
         )
-        emit_signal(self.key_changed)
+        self.key_changed.emit()
 
     def remove(self) -> asyncio.Task[None]:
         async def remove() -> None:
@@ -145,7 +145,7 @@ class KeyModel(QObject):
             after = await self._read_state() or self._describe_source()
             if deleted:
                 self._update(status=f"Key removed. {after}")
-                emit_signal(self.key_changed)
+                self.key_changed.emit()
             else:
                 self._update(status=f"There was no saved key to remove. {after}")
 
@@ -204,7 +204,7 @@ class KeyModel(QObject):
 
         # Counted before the task starts, so widgets disable their buttons on this very click.
         self._pending += 1
-        emit_signal(self.changed)
+        self.changed.emit()
         task: asyncio.Task[None] = self._runner.run(serialised(), what)
         task.add_done_callback(self._finished)
         return task
@@ -214,7 +214,7 @@ class KeyModel(QObject):
         if not task.cancelled() and task.exception() is not None:
             # The TaskRunner logs and reports the details; the user gets a calm sentence.
             self._status = "Something went wrong with the key; the details are in the log."
-        emit_signal(self.changed)
+        self.changed.emit()
 
     async def _refresh(self) -> None:
         problem = await self._read_state()
@@ -284,7 +284,7 @@ class KeyModel(QObject):
             state["status"] = self._scrub(state["status"])
         for name, value in state.items():
             setattr(self, f"_{name}", value)
-        emit_signal(self.changed)
+        self.changed.emit()
 
     def _scrub(self, text: str) -> str:
         # Defence in depth: no message we build quotes the key, but one from a library might.

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import math
-import sys
-from collections.abc import Callable
 from dataclasses import fields, replace
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject, Signal
 
 from studio.core.catalog import Catalog, CatalogError
 from studio.core.paths import AppPaths
@@ -20,19 +17,6 @@ from studio.models.tasks import TaskRunner
 
 # What the schema version and load warnings mean is decided by Settings itself, never by an edit.
 _EDITABLE = frozenset(f.name for f in fields(Settings)) - {"schema_version", "warnings"}
-
-
-def emit_signal(signal: SignalInstance, *args: Any) -> None:
-    """`signal.emit(*args)`, without PySide6 6.12's refcount bug on Python 3.11.
-
-    `SignalInstance.emit` hands back `True` without owning a reference to it, so every call
-    from Python takes one reference away from `True`. After a few hundred emits the
-    interpreter aborts with "Fatal Python error: bool_dealloc". From Python 3.12 on, `True`
-    is immortal and nothing happens. Giving the reference back is harmless if PySide is fixed.
-    """
-    result = cast(Callable[..., object], signal.emit)(*args)
-    if sys.version_info < (3, 12):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
 
 class SettingsModel(QObject):
@@ -92,7 +76,7 @@ class SettingsModel(QObject):
             return
         self._settings = candidate
         self._catalog = catalog
-        emit_signal(self.changed)
+        self.changed.emit()
         self._schedule_save()
 
     async def flush(self) -> None:

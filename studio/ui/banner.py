@@ -9,8 +9,6 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-from studio.models.settings_model import emit_signal
-
 SANDBOX_TEXT = (
     "Offline sandbox: synthetic images, nothing is billed. "
     "Add your Gemini API key in Settings to generate for real."
@@ -146,7 +144,7 @@ class Banner(QFrame):
         self._dismissed = (self._message.kind, self._message.text)
         self._message = None
         self._render()
-        emit_signal(self.dismissed)
+        self.dismissed.emit()
 
     def _run_action(self) -> None:
         if self._message is not None and self._message.action is not None:

@@ -10,6 +10,7 @@ from studio.core.library.records import DraftRecord
 from studio.models.image_loader import ImageLoader
 from studio.ui.compare import ImagePane, ViewState
 from studio.ui.compare.marks import flag_text, model_label, stars_description, status_text
+from studio.ui.shortcuts import claim_own_key
 
 _OWN_KEYS = {
     Qt.Key.Key_Space,
@@ -66,15 +67,7 @@ class Loupe(QWidget):
         )
 
     def event(self, event: QEvent) -> bool:
-        # Space and the arrows must reach the loupe even if the window maps them elsewhere.
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and self._is_own_key(event)
-        ):
-            event.accept()
-            return True
-        return super().event(event)
+        return claim_own_key(event, self._is_own_key) or super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._is_own_key(event):

@@ -285,8 +285,7 @@ class SettingsDialog(QDialog):
         self.library_path.setReadOnly(True)
         self.library_path.setAccessibleName("Library location")
         self.library_path.setToolTip(
-            "The folder that holds your images. Set DRAFT_STUDIO_LIBRARY or start with "
-            "--library to use another one."
+            "The folder that holds your images. Set DRAFT_STUDIO_LIBRARY to use another one."
         )
         self.library_path.setCursorPosition(0)
         self.reveal_button = _button("Reveal", "Open the library folder in your file manager", self)

@@ -4,7 +4,6 @@ Names are read through QAccessible, the same interface Qt's AT-SPI bridge serves
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.app import build_services
 from studio.ui.main_window import MainWindow
 
 _INTERACTIVE = (
@@ -56,18 +54,6 @@ def label_of(widget: QWidget) -> str:
     for other, _ in interface.relations(QAccessible.RelationFlag.Label):
         return other.text(QAccessible.Text.Name).replace("&", "").strip(" :")
     return ""
-
-
-@pytest.fixture
-async def window(qtbot, monkeypatch):
-    monkeypatch.setenv("DRAFT_STUDIO_SANDBOX_LATENCY", "0")
-    services = await build_services()
-    main = MainWindow(services)
-    qtbot.addWidget(main)
-    main.show()
-    yield main
-    main.close()
-    await services.aclose()
 
 
 async def test_named_controls_are_announced(window: MainWindow):

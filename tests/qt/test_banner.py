@@ -11,7 +11,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QVBoxLayout, QWidget
 
-from studio.models.settings_model import emit_signal
 from studio.ui.banner import SANDBOX_TEXT, Banner
 
 INVALID_KEY = "The API key was rejected. Check it in Settings."
@@ -170,11 +169,11 @@ def test_the_strip_keeps_its_height_with_or_without_a_dismiss_button(
 
 def test_emitting_from_python_does_not_use_up_true(banner: Banner) -> None:
     # PySide6 6.12 on Python 3.11 drops a reference to True on every SignalInstance.emit;
-    # enough of them abort the interpreter ("bool_dealloc"). emit_signal gives it back.
+    # enough of them abort the interpreter ("bool_dealloc"). This guards the version pin.
     gc.collect()
     before = sys.getrefcount(True)
     for _ in range(2000):
-        emit_signal(banner.dismissed)
+        banner.dismissed.emit()
     gc.collect()
 
     assert sys.getrefcount(True) >= before - 10

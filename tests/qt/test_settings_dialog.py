@@ -69,8 +69,6 @@ _HOW_TO_RUN = (
 async def until(signal: Any, condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
     """Wait until `condition` holds, re-checking each time `signal` fires."""
     fired = asyncio.Event()
-    # Left connected: PySide6 6.12's disconnect() has a refcount bug on Python 3.11, and the
-    # models die with the test anyway.
     signal.connect(fired.set)
     async with asyncio.timeout(timeout_s):
         while not condition():
@@ -111,17 +109,6 @@ def visible_texts(root: QWidget) -> list[str]:
 
 
 # Fixtures.
-
-# Every test gets a fresh qasync loop. A closed loop's timer object keeps its pending Qt
-# timers (asyncio.timeout, wait_for and the SDK all schedule some), and if the garbage
-# collector frees it before they fire, Qt delivers the timer to a deleted object and the
-# process segfaults. Keeping each loop until the session ends lets those timers die quietly.
-_FINISHED_LOOPS: list[asyncio.AbstractEventLoop] = []
-
-
-@pytest.fixture(autouse=True)
-async def _keep_the_loop() -> None:
-    _FINISHED_LOOPS.append(asyncio.get_running_loop())
 
 
 @pytest.fixture(scope="module")

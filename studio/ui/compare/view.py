@@ -24,6 +24,7 @@ from studio.ui.compare.marks import (
 from studio.ui.compare.pane import DELIBERATE_FOCUS as _DELIBERATE
 from studio.ui.compare.pane import ImagePane
 from studio.ui.compare.view_state import ViewState
+from studio.ui.shortcuts import claim_own_key
 
 HINTS = "← → next candidate · P pick · X reject · 1–5 rate · S swap · Z fit/100 % · Esc back"
 
@@ -341,15 +342,7 @@ class CompareView(QWidget):
         self.zoom_label.setText(self._state.text())
 
     def event(self, event: QEvent) -> bool:
-        # Claim our single keys before any window-wide shortcut (the grid's P, X…) sees them.
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and self._is_own_key(event)
-        ):
-            event.accept()
-            return True
-        return super().event(event)
+        return claim_own_key(event, self._is_own_key) or super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not self._is_own_key(event):

@@ -51,11 +51,13 @@ class Services:
         self.backends.close()
 
 
-async def build_services(library_override: str | None = None) -> Services:
+async def build_services(
+    library_override: str | None = None, key_store: KeyStore | None = None
+) -> Services:
     paths = AppPaths.resolve(library_override)
     tasks = TaskRunner()
     settings = SettingsModel(paths, tasks)
-    key_store = KeyStore()
+    key_store = key_store or KeyStore()
     setup_logging(paths.logs, key_store.known_secrets)
     try:
         # Keyring look-ups can block on D-Bus: never on the GUI thread.

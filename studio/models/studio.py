@@ -19,6 +19,7 @@ from studio.core.engine import (
     SlotBlocked,
     SlotCancelled,
     SlotFailed,
+    SlotQueued,
     SlotSucceeded,
 )
 from studio.core.gemini import ImageBackend
@@ -152,7 +153,7 @@ class StudioModel(QObject):
     # -- engine events -------------------------------------------------------------------------
 
     def _on_event(self, event: EngineEvent) -> None:
-        if isinstance(event, BatchQueued) and not self._stats_timer.isActive():
+        if isinstance(event, BatchQueued | SlotQueued) and not self._stats_timer.isActive():
             self._stats_timer.start()
         if isinstance(event, _FINISHED_EVENTS):
             self._batch_finished += 1

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import keyring
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from studio.app import build_services
 from studio.core.domain import Flag, SlotStatus
+from studio.core.secrets import KeyStore
+from studio.sandbox import Fault
 from studio.ui.compare.view import Side
 from studio.ui.main_window import MainWindow
 from tests.qt.conftest import until
@@ -134,3 +137,48 @@ async def test_restart_restores_the_library(qtbot, fast_sandbox):
     finally:
         second.close()
         await again.aclose()
+
+
+async def test_a_blocked_slot_says_why_and_retries_from_the_inspector(window: MainWindow, qtbot):
+    services = window.services
+    server = services.backends.sandbox_server
+    assert server is not None
+    server.script(Fault.PROMPT_BLOCK)
+    window.prompt_panel.editor.setPlainText("a lighthouse")
+    window.prompt_panel.count.setValue(1)
+    window.generate()
+    await until(lambda: services.studio.stats.blocked == 1, services.studio.stats_changed)
+    drafts = services.drafts
+    row = next(r for r in range(drafts.rowCount()) if drafts.draft_id_at(r) is not None)
+    assert "Blocked" in str(drafts.data(drafts.index(row, 0)))
+    window.grid.setCurrentIndex(drafts.index(row, 0))
+    assert window.inspector.retry_button.isEnabled()
+    qtbot.mouseClick(window.inspector.retry_button, Qt.MouseButton.LeftButton)
+    draft_id = drafts.draft_id_at(row)
+    assert draft_id is not None
+    await until(
+        lambda: services.library.get(draft_id).status == SlotStatus.SUCCEEDED,
+        services.studio.stats_changed,
+    )
+
+
+async def test_saving_a_key_leaves_the_sandbox_and_removing_it_returns(
+    qtbot, fast_sandbox, secret_service_name
+):
+    store = KeyStore(secret_service_name)
+    services = await build_services(key_store=store)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    try:
+        assert services.studio.sandbox
+        await services.keys.save("test-key-for-the-app")
+        await until(lambda: not services.studio.sandbox, services.studio.backend_changed)
+        assert not window.banner.sandbox
+        assert keyring.get_password(secret_service_name, "api-key") == "test-key-for-the-app"
+        await services.keys.remove()
+        await until(lambda: services.studio.sandbox, services.studio.backend_changed)
+        assert window.banner.sandbox
+        assert keyring.get_password(secret_service_name, "api-key") is None
+    finally:
+        window.close()
+        await services.aclose()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from PySide6.QtWidgets import QApplication
 
+from studio.core.gemini.adapter import warm_up
 from studio.core.library import Library
 from studio.core.logs import setup_logging
 from studio.core.paths import AppPaths
@@ -52,7 +53,10 @@ class Services:
 
 
 async def build_services(
-    library_override: str | None = None, key_store: KeyStore | None = None
+    library_override: str | None = None,
+    key_store: KeyStore | None = None,
+    *,
+    sandbox_in_process: bool = False,
 ) -> Services:
     paths = AppPaths.resolve(library_override)
     tasks = TaskRunner()
@@ -65,8 +69,9 @@ async def build_services(
     except KeyringUnavailable as exc:
         log.warning("%s", exc)
         api_key = None
-    backends = BackendFactory(settings.settings)
-    backend = backends.gemini(api_key.value) if api_key else backends.sandbox()
+    warming = asyncio.ensure_future(asyncio.to_thread(warm_up))
+    backends = BackendFactory(settings.settings, in_process=sandbox_in_process)
+    backend = backends.gemini(api_key.value) if api_key else await backends.sandbox()
     library = await asyncio.to_thread(Library.open, paths.library)
     studio = StudioModel(library, backend, settings.settings, tasks, sandbox=api_key is None)
     keys = KeyModel(key_store, tasks, settings=settings, base_url=None)
@@ -81,6 +86,7 @@ async def build_services(
     drafts.reload()
     studio.engine_event.connect(drafts.apply)
     culling = CullingModel(library)
+    await warming
     return Services(
         paths=paths,
         tasks=tasks,

@@ -47,7 +47,7 @@ async def _shoot(app: object) -> int:
     from studio.core.domain import Flag
     from studio.ui.main_window import MainWindow
 
-    services = await build_services()
+    services = await build_services(sandbox_in_process=True)
     window = MainWindow(services)
     window.resize(1440, 900)
     window.show()

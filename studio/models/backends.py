@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from studio.core.gemini import GeminiAdapter
 from studio.core.settings import Settings
 from studio.sandbox import SandboxServer
 from studio.sandbox.environment import config_from_env
+from studio.sandbox.process import SandboxProcess
 
 SANDBOX_KEY = "sandbox-key"
 
 
 class BackendFactory:
-    def __init__(self, settings: Settings) -> None:
+    """`in_process` keeps the sandbox in this process, where tests can script its faults;
+    the app runs it as a process of its own, like the real service."""
+
+    def __init__(self, settings: Settings, *, in_process: bool = False) -> None:
         self.settings = settings
-        self._sandbox: SandboxServer | None = None
+        self._in_process = in_process
+        self._sandbox: SandboxServer | SandboxProcess | None = None
 
     def gemini(self, api_key: str) -> GeminiAdapter:
         return GeminiAdapter(
@@ -23,19 +30,24 @@ class BackendFactory:
             api_version=self.settings.api_version,
         )
 
-    def sandbox(self) -> GeminiAdapter:
+    async def sandbox(self) -> GeminiAdapter:
         if self._sandbox is None:
-            self._sandbox = SandboxServer(config_from_env()).start()
+            config = config_from_env()
+            server = SandboxServer(config) if self._in_process else SandboxProcess(config)
+            await asyncio.to_thread(server.start)
+            self._sandbox = server
+        sandbox: SandboxServer | SandboxProcess = self._sandbox
         return GeminiAdapter(
             SANDBOX_KEY,
             catalog=self.settings.catalog(),
-            base_url=self._sandbox.base_url,
+            base_url=sandbox.base_url,
             timeout_s=self.settings.request_timeout_s,
         )
 
     @property
     def sandbox_server(self) -> SandboxServer | None:
-        return self._sandbox
+        """The in-process sandbox, for tests and scripts that steer it."""
+        return self._sandbox if isinstance(self._sandbox, SandboxServer) else None
 
     def close(self) -> None:
         if self._sandbox is not None:

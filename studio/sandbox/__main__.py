@@ -37,6 +37,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"GOOGLE_GEMINI_BASE_URL={server.base_url} and any key. Ctrl-C stops it.\n"
     )
     try:
+        if args.until_stdin_closes:
+            # Started by the app: the pipe closes when the app exits, however it exits.
+            sys.stdin.buffer.read()
+            return 0
         # time.sleep, unlike Event.wait, is interrupted by Ctrl-C on every platform.
         while True:
             time.sleep(3600)
@@ -84,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
         "--key", action="append", help="accept only these keys (repeatable); default: any key"
     )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument(
+        "--until-stdin-closes", action="store_true", help="stop when standard input closes"
+    )
     return parser
 
 

@@ -244,7 +244,7 @@ class MainWindow(QMainWindow):
 
         services = self.services
         key = await asyncio.to_thread(services.key_store.resolve)
-        backend = services.backends.gemini(key.value) if key else services.backends.sandbox()
+        backend = services.backends.gemini(key.value) if key else await services.backends.sandbox()
         services.studio.switch_backend(backend, sandbox=key is None)
         if key is not None and self.pages.currentIndex() == _WELCOME:
             self.pages.setCurrentIndex(_GRID)

@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import os
 import pstats
 import subprocess
 import sys
@@ -185,7 +186,8 @@ def report(
         print(
             f"CPU while streaming: GUI thread {run.gui_cpu_s:.2f} s "
             f"({100 * run.gui_cpu_s / span:.0f}% of {span:.2f} s), whole process "
-            f"{run.process_cpu_s:.2f} s ({run.process_cpu_s / span:.2f} cores of 2 on average)"
+            f"{run.process_cpu_s:.2f} s ({run.process_cpu_s / span:.2f} of "
+            f"{os.cpu_count()} cores on average)"
         )
     over = [s for s in stalls if s > 16]
     print(

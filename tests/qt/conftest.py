@@ -44,7 +44,7 @@ def fast_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def window(qtbot, fast_sandbox) -> AsyncIterator[MainWindow]:
-    services = await build_services()
+    services = await build_services(sandbox_in_process=True)
     main = MainWindow(services)
     qtbot.addWidget(main)
     main.show()

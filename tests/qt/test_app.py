@@ -113,7 +113,7 @@ async def test_compare_two_with_synchronised_zoom(window: MainWindow, qtbot):
 
 
 async def test_restart_restores_the_library(qtbot, fast_sandbox):
-    services = await build_services()
+    services = await build_services(sandbox_in_process=True)
     first = MainWindow(services)
     qtbot.addWidget(first)
     first.prompt_panel.editor.setPlainText("persist me")
@@ -126,7 +126,7 @@ async def test_restart_restores_the_library(qtbot, fast_sandbox):
     first.close()
     await services.aclose()
 
-    again = await build_services()
+    again = await build_services(sandbox_in_process=True)
     second = MainWindow(again)
     qtbot.addWidget(second)
     try:

@@ -130,3 +130,23 @@ def _with_latency(failure: FailedOutcome, latency_s: float) -> FailedOutcome:
     return FailedOutcome(
         failure.kind, failure.message, failure.retry_after_s, ResponseMeta(latency_s=latency_s)
     )
+
+
+def warm_up() -> None:
+    """Builds and parses one of each SDK type once. google-genai builds its pydantic models
+    lazily, which costs ~60 ms on the first request; a worker thread can pay that instead
+    of the GUI thread."""
+    request = GenerationRequest("warm up", "gemini-3.1-flash-lite-image", "1:1", "1K", seed=1)
+    GeminiAdapter.__new__(GeminiAdapter)._contents(request)
+    types.GenerateContentConfig(
+        response_modalities=["IMAGE"],
+        image_config=types.ImageConfig(aspect_ratio="1:1", image_size="1K"),
+        thinking_config=types.ThinkingConfig(thinking_level=types.ThinkingLevel.MINIMAL),
+    )
+    types.GenerateContentResponse._from_response(
+        response={
+            "candidates": [{"content": {"parts": [{"text": "ok"}]}, "finishReason": "STOP"}],
+            "usageMetadata": {"promptTokenCount": 1},
+        },
+        kwargs={},
+    )

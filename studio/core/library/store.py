@@ -63,8 +63,9 @@ class Library:
         self._db.row_factory = sqlite3.Row
         self._mutex = threading.RLock()
         self._db.execute("PRAGMA journal_mode=WAL")
-        # FULL: a commit is on disk before we tell anyone an image arrived, even on power loss.
-        self._db.execute("PRAGMA synchronous=FULL")
+        # NORMAL for bookkeeping (running, queued…): in WAL mode it survives a killed process,
+        # and recovery rewrites unfinished slots anyway. Image commits switch to FULL.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         migrate(self._db)
         self.session_id = uuid.uuid4().hex
@@ -261,6 +262,9 @@ class Library:
         stored: list[StoredImage] = []
         now = time.time()
         with self._mutex:
+            # FULL: the commit is on disk before anyone is told the image arrived, even if the
+            # power fails next.
+            self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 for index, (image, decoded, relative, thumb_relative) in enumerate(prepared):
@@ -302,6 +306,8 @@ class Library:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            finally:
+                self._db.execute("PRAGMA synchronous=NORMAL")
         return stored
 
     def _insert_sibling(self, draft: DraftRecord, now: float) -> int:

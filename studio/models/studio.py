@@ -25,6 +25,7 @@ from studio.core.engine import (
 from studio.core.gemini import ImageBackend
 from studio.core.library import DraftRecord, Library, LibraryError
 from studio.core.settings import Settings
+from studio.models.engine_thread import EngineThread
 from studio.models.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,9 @@ _FINISHED_EVENTS = (SlotSucceeded, SlotBlocked, SlotFailed, SlotCancelled)
 
 class StudioModel(QObject):
     engine_event = Signal(object)  # every EngineEvent, for the grid model
+    # Emitted on the engine's thread; Qt queues it to this object's (the GUI) thread.
+    _posted = Signal(object)
+    _retry_refused = Signal(str)
     stats_changed = Signal()
     # Errors that need the user: (kind, sentence, action label); shown once, in one banner.
     notice = Signal(str, str, str)
@@ -69,7 +73,10 @@ class StudioModel(QObject):
             session_budget_usd=settings.session_budget_usd,
             daily_budget_usd=settings.daily_budget_usd,
         )
-        self.engine.subscribe(self._on_event)
+        self._thread = EngineThread()
+        self._posted.connect(self._on_event)
+        self._retry_refused.connect(lambda text: self.notice.emit("retry", text, ""))
+        self.engine.subscribe(self._posted.emit)
         self._batch_total = 0
         self._batch_finished = 0
         # Stats change many times a second while images stream; the status bar needs 4 Hz.
@@ -93,62 +100,73 @@ class StudioModel(QObject):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def generate(self, spec: BatchSpec) -> list[DraftRecord]:
-        """Queues a batch; raises ValueError with one sentence when the request is invalid."""
+    def generate(self, spec: BatchSpec) -> None:
+        """Queues a batch; raises ValueError with one sentence when the request is invalid.
+
+        The tiles appear when the engine's BatchQueued event arrives, a moment later."""
         try:
-            drafts = self.engine.submit(spec)
+            spec.validate(self.catalog)
         except CatalogError as exc:
             raise ValueError(str(exc)) from None
-        self._batch_total += len(drafts)
+        self._thread.call(self.engine.submit, spec)
+        self._batch_total += spec.count
         self._tick()
-        return drafts
 
-    def stop(self) -> int:
-        return self.engine.cancel_all()
+    def stop(self) -> None:
+        self._thread.call(self.engine.cancel_all)
 
-    def cancel_batch(self, batch_id: int) -> int:
-        return self.engine.cancel_batch(batch_id)
+    def cancel_batch(self, batch_id: int) -> None:
+        self._thread.call(self.engine.cancel_batch, batch_id)
 
     def retry(self, draft_id: int) -> None:
         def rebuild(draft: DraftRecord) -> BatchSpec:
             # Reference images are not kept in the library; a retry sends the prompt alone.
             return BatchSpec(draft.prompt, draft.model, draft.aspect, draft.size, count=1)
 
-        try:
-            self.engine.retry(draft_id, rebuild)
-        except (LibraryError, ValueError, CatalogError) as exc:
-            self.notice.emit("retry", str(exc), "")
-            return
+        def start() -> None:
+            try:
+                self.engine.retry(draft_id, rebuild)
+            except (LibraryError, ValueError, CatalogError) as exc:
+                self._retry_refused.emit(str(exc))
+
+        self._thread.call(start)
         self._batch_total += 1
         self._tick()
 
     def resume(self) -> None:
-        self.engine.resume()
+        self._thread.call(self.engine.resume)
 
     def apply_settings(self, settings: Settings) -> None:
         self.catalog = settings.catalog()
-        self.engine.catalog = self.catalog
-        self.engine.set_max_concurrency(settings.max_concurrency)
-        self.engine.set_budgets(settings.session_budget_usd, settings.daily_budget_usd)
+
+        def apply(catalog: Catalog) -> None:
+            self.engine.catalog = catalog
+            self.engine.set_max_concurrency(settings.max_concurrency)
+            self.engine.set_budgets(settings.session_budget_usd, settings.daily_budget_usd)
+
+        self._thread.call(apply, self.catalog)
         self._tick()
 
     def switch_backend(self, backend: ImageBackend, *, sandbox: bool) -> None:
         """New requests go to `backend`; requests already on the wire finish on the old one."""
-        old = self.engine.backend
-        self.engine.backend = backend
+
+        def switch() -> None:
+            old = self.engine.backend
+            self.engine.backend = backend
+            pause = self.engine.pause_reason
+            if pause is not None and pause.kind in (ErrorKind.INVALID_KEY, ErrorKind.PERMISSION):
+                self.engine.resume()
+            self._thread.loop.create_task(old.aclose())
+
+        self._thread.call(switch)
         self.sandbox = sandbox
         self.backend_changed.emit(sandbox)
-        if self.engine.pause_reason is not None and self.engine.pause_reason.kind in (
-            ErrorKind.INVALID_KEY,
-            ErrorKind.PERMISSION,
-        ):
-            self.engine.resume()
-        self.tasks.run(old.aclose(), "Closing the previous connection")
 
     async def aclose(self) -> None:
         self._stats_timer.stop()
-        await self.engine.aclose()
-        await self.engine.backend.aclose()
+        await self._thread.run(self.engine.aclose())
+        await self._thread.run(self.engine.backend.aclose())
+        self._thread.stop()
 
     # -- engine events -------------------------------------------------------------------------
 

@@ -123,8 +123,6 @@ class MainWindow(QMainWindow):
         self.inspector.reuse_requested.connect(self._reuse)
         self.inspector.retry_requested.connect(studio.retry)
         self.inspector.reveal_requested.connect(self._reveal)
-        self._prompt_changed()
-        services.prompt.changed.connect(self._prompt_changed)
 
     def _action(
         self,
@@ -221,11 +219,6 @@ class MainWindow(QMainWindow):
         studio = self.services.studio
         self.prompt_panel.set_running(studio.busy)
         self.services.prompt.set_remaining_budget(studio.remaining_budget())
-
-    def _prompt_changed(self) -> None:
-        self.prompt_panel.generate.setEnabled(
-            self.prompt_panel.generate.isEnabled() and not self.services.studio.engine.stalled
-        )
 
     def _notice(self, kind: str, message: str, action_text: str) -> None:
         actions = {

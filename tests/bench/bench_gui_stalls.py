@@ -1,8 +1,11 @@
 """Event-loop stalls while 200 images stream into the real main window.
 
-The real MainWindow (shown, 1440x900) on the app's qasync loop, the in-process sandbox with
-no latency and no jitter at the real 1K pixel scale, the app's normal settings (max
-concurrency 8), one batch of 200 started with the window's own Generate. A 5 ms precise
+The real MainWindow (shown, 1440x900) on the app's qasync loop, the app's normal settings
+(max concurrency 8), one batch of 200 started with the window's own Generate, served by a
+sandbox with no latency and no jitter at the real 1K pixel scale. The sandbox stands in for
+Google's servers, which draw on their own machines: it runs as a separate process at a lower
+CPU priority (nice 10) and is reached through GOOGLE_GEMINI_BASE_URL with a dummy key, so its
+drawing does not take the app's cores on this 2-core machine. A 5 ms precise
 QTimer on the GUI thread stamps every beat from just before Generate until the last image
 is in and the grid has painted its screen with thumbnails after it; a stall is a beat's
 interval minus 5 ms (floor 0).
@@ -11,9 +14,8 @@ Targets: p99 stall < 20 ms, max stall < 50 ms. Also printed: images/s achieved.
 
 Run: .venv/bin/python -m tests.bench.bench_gui_stalls [--count N] [--platform xcb]
      [--attribute]             (times each piece of GUI-thread work; prints the slow ones)
-     [--separate-sandbox]      (diagnosis only: the sandbox in its own process, reached with
-                                a dummy key, so its PNG rendering no longer competes for
-                                the app's GIL)
+     [--app-sandbox]           (the app's own sandbox child instead, at normal priority:
+                                its drawing then competes with the app for the two cores)
      [--profile FILE.pstats]   (cProfile of the GUI thread during the stream; slows it)
 """
 
@@ -212,7 +214,13 @@ def report(
 def separate_sandbox() -> Iterator[str]:
     """`python -m studio.sandbox` with no latency at the real pixel scale; yields its URL."""
     command = [sys.executable, "-m", "studio.sandbox", "--latency", "0", "--jitter", "0"]
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    child = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        preexec_fn=lambda: os.nice(10),
+    )
     try:
         assert child.stdout is not None
         yield child.stdout.readline().strip()
@@ -226,7 +234,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=COUNT)
     parser.add_argument("--profile", type=Path, default=None)
     parser.add_argument("--attribute", action="store_true")
-    parser.add_argument("--separate-sandbox", action="store_true")
+    parser.add_argument("--app-sandbox", action="store_true")
     add_common_arguments(parser)
     args = parser.parse_args()
     platform = choose_platform(args.platform)
@@ -240,10 +248,10 @@ def main() -> None:
             "DRAFT_STUDIO_SANDBOX_JITTER": "0",
             "DRAFT_STUDIO_SANDBOX_PIXEL_SCALE": "1",
         }
-        if args.separate_sandbox:
+        if not args.app_sandbox:
             url = stack.enter_context(separate_sandbox())
             extra |= {"GEMINI_API_KEY": "bench-sandbox-key", "GOOGLE_GEMINI_BASE_URL": url}
-            print(f"diagnosis: sandbox in its own process at {url}")
+            print(f"sandbox at nice 10 in its own process at {url}")
         isolate(Path(folder), platform, extra)
         app = make_application()
         metrics = run_qasync(stream(app, args.count, args.profile, args.attribute))

@@ -31,7 +31,9 @@ async def test_ctrl_enter_streams_every_tile(window: MainWindow, qtbot):
     qtbot.keyClick(
         window.prompt_panel.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
     )
-    assert services.drafts.rowCount() == 9  # a header and eight placeholders, at once
+    # A header and eight placeholders, before any image.
+    await until(lambda: services.drafts.rowCount() == 9, services.drafts.rowsInserted)
+    assert services.studio.stats.succeeded < 8
     await until(lambda: services.studio.stats.succeeded == 8, services.studio.stats_changed)
     statuses = [d.status for d in services.library.list_drafts()]
     assert statuses == [SlotStatus.SUCCEEDED] * 8

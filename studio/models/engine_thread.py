@@ -1,0 +1,52 @@
+"""The job engine's own asyncio loop, in a thread of its own.
+
+The SDK's Python work per request (building, sending, parsing a megabyte of JSON) and the
+library's bookkeeping would otherwise run on the GUI thread between paints. The engine is
+Qt-free and single-threaded, so it runs unchanged on this loop; the GUI talks to it only
+through `call` and `run`, and hears from it through queued Qt signals."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+
+class EngineThread:
+    def __init__(self) -> None:
+        # The platform's plain loop, named explicitly: under qasync.run the current policy
+        # would hand out another Qt loop, which must never run outside the main thread.
+        self.loop = asyncio.DefaultEventLoopPolicy().new_event_loop()
+        self._thread = threading.Thread(target=self._serve, name="engine", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def call(self, function: Callable[..., object], *args: object) -> None:
+        """Runs `function(*args)` on the engine's loop; failures are logged, not raised."""
+
+        def guarded() -> None:
+            try:
+                function(*args)
+            except Exception:
+                log.exception("engine call %s failed", getattr(function, "__name__", function))
+
+        self.loop.call_soon_threadsafe(guarded)
+
+    async def run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
+        """Awaits, from the GUI's loop, a coroutine that runs on the engine's loop."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self.loop))
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=5)
+        if not self._thread.is_alive():
+            self.loop.close()

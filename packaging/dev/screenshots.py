@@ -11,6 +11,10 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studio.models.studio import StudioModel
 
 OUT = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
 BATCHES = (
@@ -40,6 +44,16 @@ async def _settle(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
+async def _until_done(studio: StudioModel) -> None:
+    # Generate hands the batch to the engine's thread; wait for it to start, then to finish.
+    for _ in range(50):
+        if studio.busy:
+            break
+        await _settle(0.05)
+    while studio.busy:
+        await _settle(0.2)
+
+
 async def _shoot(app: object) -> int:
     from PySide6.QtCore import QItemSelectionModel
 
@@ -58,8 +72,7 @@ async def _shoot(app: object) -> int:
         services.prompt.set_aspect(aspect)
         services.prompt.set_count(count)
         window.generate()
-        while studio.busy:
-            await _settle(0.2)
+        await _until_done(studio)
     # A batch still streaming in, so the screenshot shows live tile states too.
     server = services.backends.sandbox_server
     if server is not None:

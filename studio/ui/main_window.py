@@ -7,9 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QMainWindow,
     QSplitter,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +42,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Draft Studio")
         self.resize(1440, 900)
         self._auto_advance = True
+        self._inspector_wanted = True
         self._settings_dialog: SettingsDialog | None = None
 
         self.prompt_panel = PromptPanel(services.prompt)
@@ -60,7 +63,16 @@ class MainWindow(QMainWindow):
         grid_layout = QVBoxLayout(grid_page)
         grid_layout.setContentsMargins(0, 0, 0, 0)
         grid_layout.setSpacing(0)
-        grid_layout.addWidget(self.filter_bar)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 8, 0)
+        top.addWidget(self.filter_bar, 1)
+        self.compare_button = QToolButton()
+        self.compare_button.setText("Compare")
+        self.compare_button.setAccessibleName("Compare selected")
+        self.compare_button.setToolTip("Compare the selected drafts side by side (C)")
+        self.compare_button.clicked.connect(self.open_compare)
+        top.addWidget(self.compare_button)
+        grid_layout.addLayout(top)
         grid_layout.addWidget(self.grid, 1)
         for page in (grid_page, self.compare, self.loupe, self.welcome):
             self.pages.addWidget(page)
@@ -286,6 +298,7 @@ class MainWindow(QMainWindow):
         self.services.culling.redo()
 
     def _toggle_inspector(self, checked: bool) -> None:
+        self._inspector_wanted = checked
         self.inspector.setVisible(checked)
 
     def _toggle_advance(self, checked: bool) -> None:
@@ -334,12 +347,15 @@ class MainWindow(QMainWindow):
             return
         self.loupe.show_draft(draft)
         self.pages.setCurrentIndex(_LOUPE)
+        # Full window: only the image (and the one banner) stay.
         self.inspector.hide()
+        self.prompt_panel.hide()
         self.loupe.setFocus()
 
     def back_to_grid(self) -> None:
         self.pages.setCurrentIndex(_GRID)
-        self.inspector.show()
+        self.prompt_panel.show()
+        self.inspector.setVisible(self._inspector_wanted)
         self.grid.setFocus()
 
     def open_settings(self) -> None:

@@ -184,3 +184,23 @@ async def test_saving_a_key_leaves_the_sandbox_and_removing_it_returns(
     finally:
         window.close()
         await services.aclose()
+
+
+async def test_space_opens_a_full_window_loupe(window: MainWindow, qtbot):
+    services = window.services
+    window.prompt_panel.editor.setPlainText("one kite")
+    window.prompt_panel.count.setValue(2)
+    window.generate()
+    await until(lambda: services.studio.stats.succeeded == 2, services.studio.stats_changed)
+    drafts = services.drafts
+    row = next(r for r in range(drafts.rowCount()) if drafts.draft_id_at(r) is not None)
+    window.grid.setFocus()
+    window.grid.setCurrentIndex(drafts.index(row, 0))
+    qtbot.keyClick(window.grid, Qt.Key.Key_Space)
+    assert window.pages.currentWidget() is window.loupe
+    assert not window.prompt_panel.isVisible()
+    assert not window.inspector.isVisible()
+    qtbot.keyClick(window.loupe, Qt.Key.Key_Escape)
+    assert window.pages.currentIndex() == 0
+    assert window.prompt_panel.isVisible()
+    assert window.inspector.isVisible()

@@ -3,6 +3,7 @@ the command line with a subcommand."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 _GUI_OPTIONS = {"--library"}
@@ -25,25 +26,13 @@ def main() -> int:
 
 
 def run_gui(library: str | None) -> int:
-    # PySide6 before qasync, so qasync binds to it rather than probing other bindings.
+    # qasync 0.28 probes PyQt5 first unless told; the app is PySide6 only.
+    os.environ.setdefault("QT_API", "pyside6")
     import qasync
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
-    from PySide6.QtWidgets import QApplication
 
-    from studio.app import run_app
-    from studio.ui.theme import follow_system_theme
+    from studio.app import make_application, run_app
 
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("Draft Studio")
-    app.setOrganizationName("draft-studio")
-    app.setDesktopFileName("draft-studio")
-    # The loop must outlive the window: cleanup runs after the last window closes.
-    app.setQuitOnLastWindowClosed(False)
-    follow_system_theme(app)
+    app = make_application()
     return int(qasync.run(run_app(app, library)))
 
 

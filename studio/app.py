@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QApplication
@@ -102,6 +103,26 @@ async def build_services(
         drafts=drafts,
         had_key_at_start=api_key is not None,
     )
+
+
+def make_application() -> QApplication:
+    """The QApplication as Draft Studio runs it (the benches build the same one)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    from studio.ui.theme import follow_system_theme
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Draft Studio")
+    app.setOrganizationName("draft-studio")
+    app.setDesktopFileName("draft-studio")
+    # The loop must outlive the window: cleanup runs after the last window closes.
+    app.setQuitOnLastWindowClosed(False)
+    follow_system_theme(app)
+    return app
 
 
 async def run_app(app: QApplication, library_override: str | None = None) -> int:

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 # The tests package is on the path (run with -m from the repository root).
-from tests.bench.gui_support import PaintProbe, make_application, run_qasync, screen_complete
+from studio.app import make_application
+from tests.bench.gui_support import PaintProbe, run_qasync, screen_complete
 
 TIMEOUT_S = 60.0
 MARK = "LAUNCH "

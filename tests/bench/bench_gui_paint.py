@@ -30,6 +30,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
+from studio.app import make_application
 from studio.core.domain import GenerationRequest, ImagesOutcome, Outcome
 from studio.core.engine.events import (
     BatchQueued,
@@ -47,7 +48,6 @@ from tests.bench.gui_support import (
     choose_platform,
     describe_window,
     isolate,
-    make_application,
     percentile,
     print_metrics,
     run_qasync,

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from studio.app import make_application
 from studio.core.engine.events import (
     EngineEvent,
     SlotBlocked,
@@ -54,7 +55,6 @@ from tests.bench.gui_support import (
     choose_platform,
     describe_window,
     isolate,
-    make_application,
     percentile,
     print_metrics,
     run_qasync,

@@ -15,7 +15,6 @@ import itertools
 import json
 import math
 import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
@@ -25,7 +24,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPixmap
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from studio.core.domain import SlotStatus
 from studio.models.draft_list import Role, RowKind
@@ -101,24 +100,6 @@ def isolate(home: Path, platform: str, extra: Mapping[str, str] | None = None) -
     os.environ.clear()
     os.environ.update(env)
     return env
-
-
-# -- the app's Qt set-up, as studio.__main__.run_gui does it ------------------------------------
-
-
-def make_application() -> QApplication:
-    from studio.ui.theme import follow_system_theme
-
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
-    )
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("Draft Studio")
-    app.setOrganizationName("draft-studio")
-    app.setDesktopFileName("draft-studio")
-    app.setQuitOnLastWindowClosed(False)
-    follow_system_theme(app)
-    return app
 
 
 def run_qasync(main: Coroutine[Any, Any, _T]) -> _T:

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   dbus dbus-x11 gnome-keyring
   libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3
-  xvfb xdotool imagemagick
+  xvfb xdotool imagemagick libimage-exiftool-perl
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
   libxcb-xkb1 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0
 )

@@ -15,6 +15,15 @@ from studio.ui.main_window import MainWindow
 from tests.qt.conftest import until
 
 
+async def generate_all(window: MainWindow, prompt: str, count: int) -> None:
+    """Generates `count` drafts through the window and waits until every one has arrived."""
+    window.prompt_panel.editor.setPlainText(prompt)
+    window.prompt_panel.count.setValue(count)
+    window.generate()
+    studio = window.services.studio
+    await until(lambda: studio.stats.succeeded == count, studio.stats_changed)
+
+
 async def test_starts_in_sandbox_with_focus_on_the_prompt(window: MainWindow):
     assert window.services.studio.sandbox
     assert window.banner.sandbox
@@ -54,10 +63,7 @@ async def test_escape_cancels_mid_batch(window: MainWindow, qtbot, monkeypatch):
 
 async def test_keyboard_culling_with_undo_and_redo(window: MainWindow, qtbot):
     services = window.services
-    window.prompt_panel.editor.setPlainText("three owls")
-    window.prompt_panel.count.setValue(3)
-    window.generate()
-    await until(lambda: services.studio.stats.succeeded == 3, services.studio.stats_changed)
+    await generate_all(window, "three owls", 3)
     drafts = services.drafts
     first_row = next(r for r in range(drafts.rowCount()) if drafts.draft_id_at(r) is not None)
     window.grid.setFocus()
@@ -92,11 +98,7 @@ async def test_keyboard_culling_with_undo_and_redo(window: MainWindow, qtbot):
 
 
 async def test_compare_two_with_synchronised_zoom(window: MainWindow, qtbot):
-    services = window.services
-    window.prompt_panel.editor.setPlainText("two mugs")
-    window.prompt_panel.count.setValue(2)
-    window.generate()
-    await until(lambda: services.studio.stats.succeeded == 2, services.studio.stats_changed)
+    await generate_all(window, "two mugs", 2)
     window.grid.setFocus()
     window.grid.selectAll()
     qtbot.keyClick(window.grid, Qt.Key.Key_C)
@@ -118,10 +120,7 @@ async def test_restart_restores_the_library(qtbot, fast_sandbox):
     services = await build_services(sandbox_in_process=True)
     first = MainWindow(services)
     qtbot.addWidget(first)
-    first.prompt_panel.editor.setPlainText("persist me")
-    first.prompt_panel.count.setValue(2)
-    first.generate()
-    await until(lambda: services.studio.stats.succeeded == 2, services.studio.stats_changed)
+    await generate_all(first, "persist me", 2)
     draft_id = services.library.list_drafts()[0].id
     services.culling.set_flag([draft_id], Flag.PICK)
     services.culling.set_rating([draft_id], 5)
@@ -188,10 +187,7 @@ async def test_saving_a_key_leaves_the_sandbox_and_removing_it_returns(
 
 async def test_space_opens_a_full_window_loupe(window: MainWindow, qtbot):
     services = window.services
-    window.prompt_panel.editor.setPlainText("one kite")
-    window.prompt_panel.count.setValue(2)
-    window.generate()
-    await until(lambda: services.studio.stats.succeeded == 2, services.studio.stats_changed)
+    await generate_all(window, "one kite", 2)
     drafts = services.drafts
     row = next(r for r in range(drafts.rowCount()) if drafts.draft_id_at(r) is not None)
     window.grid.setFocus()

@@ -74,7 +74,7 @@ async def build_services(
     backends = BackendFactory(settings.settings, in_process=sandbox_in_process)
     backend = backends.gemini(api_key.value) if api_key else await backends.sandbox()
     library = await asyncio.to_thread(Library.open, paths.library)
-    studio = StudioModel(library, backend, settings.settings, tasks, sandbox=api_key is None)
+    studio = StudioModel(library, backend, settings.settings, sandbox=api_key is None)
     keys = KeyModel(key_store, tasks, settings=settings, base_url=None)
     keys.refresh()
     current = settings.settings

@@ -26,7 +26,6 @@ from studio.core.gemini import ImageBackend
 from studio.core.library import DraftRecord, Library, LibraryError
 from studio.core.settings import Settings
 from studio.models.engine_thread import EngineThread
-from studio.models.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +55,11 @@ class StudioModel(QObject):
         library: Library,
         backend: ImageBackend,
         settings: Settings,
-        tasks: TaskRunner,
         *,
         sandbox: bool,
     ) -> None:
         super().__init__()
         self.library = library
-        self.tasks = tasks
         self.catalog: Catalog = settings.catalog()
         self.sandbox = sandbox
         self.engine = JobEngine(

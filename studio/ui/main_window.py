@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
@@ -245,8 +246,6 @@ class MainWindow(QMainWindow):
         self.services.tasks.run(self._switch_backend(), "Switching to the new key")
 
     async def _switch_backend(self) -> None:
-        import asyncio
-
         services = self.services
         key = await asyncio.to_thread(services.key_store.resolve)
         backend = services.backends.gemini(key.value) if key else await services.backends.sandbox()

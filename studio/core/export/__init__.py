@@ -1,0 +1,36 @@
+"""Exporting picks to folders: presets, naming templates, embedded metadata, no overwrites.
+
+Qt-free: the GUI runs `export()` on a worker thread, the CLI calls it directly."""
+
+from studio.core.export.engine import ExportReport, ExportResult, Outcome, export
+from studio.core.export.naming import TemplateError, render_name, sanitise_component
+from studio.core.export.presets import (
+    PRESETS,
+    ExportFormat,
+    ExportSettings,
+    Resize,
+    ResizeMode,
+    parse_colour,
+    parse_resize,
+    preset,
+    with_overrides,
+)
+
+__all__ = [
+    "PRESETS",
+    "ExportFormat",
+    "ExportReport",
+    "ExportResult",
+    "ExportSettings",
+    "Outcome",
+    "Resize",
+    "ResizeMode",
+    "TemplateError",
+    "export",
+    "parse_colour",
+    "parse_resize",
+    "preset",
+    "render_name",
+    "sanitise_component",
+    "with_overrides",
+]

@@ -1,0 +1,292 @@
+"""Exporting drafts to a folder: in parallel, every file complete or absent, nothing overwritten.
+
+`export()` blocks until done; the GUI calls it from a worker thread and hears about each file
+through `progress`, which runs on that calling thread, never on an encoder thread."""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path, PurePosixPath
+
+from studio.core.export.encode import EncodeError, encode
+from studio.core.export.metadata import DraftFacts, sidecar_json, xmp_packet
+from studio.core.export.naming import candidates, inside, render_name, validate_template
+from studio.core.export.presets import ExportFormat, ExportSettings
+from studio.core.library import DraftRecord
+from studio.core.library.files import fsync_folder
+
+TEMP_SUFFIX = ".partial"
+# Threads, not processes: Pillow drops the GIL in resize and encode, so two threads keep both
+# cores busy. Measured on 2 cores, 12 noisy 1024² images: Web 1.85 s serial, 0.92 s with two
+# threads, 1.04 s with two spawned processes; Print PNG 1.40 / 0.70 / 0.83 s; YouTube JPEG
+# 0.67 / 0.50 / 0.46 s. Processes only tie on the smallest files, pay worker start-up (and a
+# Qt process may not fork, so they must spawn) and cannot share a cancel Event cheaply.
+DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
+class Outcome(StrEnum):
+    EXPORTED = "exported"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportResult:
+    draft_id: int
+    outcome: Outcome
+    path: Path | None = None
+    sidecars: tuple[Path, ...] = ()
+    reason: str | None = None
+    width: int | None = None
+    height: int | None = None
+    quality: int | None = None
+    byte_size: int = 0
+
+    @property
+    def message(self) -> str:
+        """One sentence for the user."""
+        if self.outcome == Outcome.EXPORTED:
+            return f"Draft {self.draft_id} exported to {self.path}."
+        if self.outcome == Outcome.CANCELLED:
+            return f"Draft {self.draft_id} was not exported: the export was cancelled."
+        return f"Draft {self.draft_id} was not exported: {self.reason}."
+
+
+@dataclass(frozen=True, slots=True)
+class ExportReport:
+    results: tuple[ExportResult, ...]
+    cancelled: bool
+    elapsed_s: float
+
+    def _with(self, outcome: Outcome) -> list[ExportResult]:
+        return [r for r in self.results if r.outcome == outcome]
+
+    @property
+    def exported(self) -> list[ExportResult]:
+        return self._with(Outcome.EXPORTED)
+
+    @property
+    def failed(self) -> list[ExportResult]:
+        return self._with(Outcome.FAILED)
+
+    @property
+    def skipped(self) -> list[ExportResult]:
+        return self._with(Outcome.CANCELLED)
+
+    @property
+    def complete(self) -> bool:
+        return not self.cancelled and len(self.exported) == len(self.results)
+
+
+ProgressCallback = Callable[[int, int, ExportResult], None]
+
+
+class _NameTaken(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    facts: DraftFacts
+    source: Path | None
+    relative: PurePosixPath  # subfolders and stem, from the name template
+
+
+_REASONS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.EROFS: "the folder is on a read-only disk",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.ENOENT: "the folder no longer exists",
+    errno.ENOTDIR: "a file is in the way of the folder",
+    errno.ENAMETOOLONG: "the path is too long for this disk",
+    errno.EIO: "the disk reported an input/output error",
+}
+
+
+def _reason(exc: OSError, where: Path) -> str:
+    what = _REASONS.get(exc.errno or 0) or (exc.strerror or type(exc).__name__).lower()
+    return f"{what} (writing in '{where}')"
+
+
+def _write_temp(folder: Path, data: bytes) -> Path:
+    temp = folder / f".export-{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}"
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return temp
+
+
+def _publish(temp: Path, final: Path) -> None:
+    """Gives the complete temp file its final name, failing if that name exists.
+
+    os.link refuses an existing name atomically, so two exports (or two threads) racing for
+    'name.jpg' cannot overwrite each other; os.replace would."""
+    try:
+        os.link(temp, final)
+    except FileExistsError:
+        raise _NameTaken from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        # No hard links here (FAT, some network shares): check, then rename. Windows' rename
+        # refuses an existing target itself; elsewhere the window between the two is tiny.
+        if final.exists():
+            raise _NameTaken from None
+        os.rename(temp, final)
+
+
+def _ensure_folder(target: Path, relative: PurePosixPath) -> Path:
+    """Creates the template's subfolders, but never the target itself: a target that vanished
+    is reported, not silently recreated somewhere the user no longer looks."""
+    if not target.is_dir():
+        code = errno.ENOTDIR if target.exists() else errno.ENOENT
+        raise OSError(code, os.strerror(code), str(target))
+    folder = target
+    for part in relative.parent.parts:
+        folder = folder / part
+        folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _export_one(
+    job: _Job, settings: ExportSettings, target: Path, cancel: threading.Event
+) -> ExportResult:
+    draft_id = job.facts.id
+    if cancel.is_set():
+        return ExportResult(draft_id, Outcome.CANCELLED)
+    if job.source is None:
+        return ExportResult(draft_id, Outcome.FAILED, reason="it has no image")
+    width = height = quality = None
+    try:
+        if settings.format == ExportFormat.ORIGINAL:
+            data = job.source.read_bytes()  # byte for byte: not even the metadata changes
+            extension = job.source.suffix.lower() or ".img"
+        else:
+            encoded = encode(job.source, settings, job.facts)
+            data, width, height = encoded.data, encoded.width, encoded.height
+            quality = encoded.quality
+            extension = settings.format.extension or ""
+    except FileNotFoundError:
+        return ExportResult(
+            draft_id, Outcome.FAILED, reason="the original image file is missing from the library"
+        )
+    except EncodeError as exc:
+        return ExportResult(draft_id, Outcome.FAILED, reason=str(exc))
+    except OSError as exc:
+        reason = f"the original image cannot be read ({(exc.strerror or str(exc)).lower()})"
+        return ExportResult(draft_id, Outcome.FAILED, reason=reason)
+
+    sidecars: list[tuple[str, bytes]] = []
+    if settings.writes_sidecars:
+        if settings.format == ExportFormat.ORIGINAL:
+            sidecars.append((".xmp", xmp_packet(job.facts)))
+        sidecars.append((".json", sidecar_json(job.facts, settings.format.value)))
+
+    folder = target
+    temps: list[Path] = []
+    try:
+        folder = _ensure_folder(target, job.relative)
+        temps = [_write_temp(folder, data)]
+        temps += [_write_temp(folder, payload) for _, payload in sidecars]
+        for candidate in candidates(
+            folder, job.relative.name, extension, tuple(ext for ext, _ in sidecars)
+        ):
+            if not inside(target, candidate.image):
+                return ExportResult(draft_id, Outcome.FAILED, reason="its name leaves the folder")
+            published: list[Path] = []
+            try:
+                for temp, final in zip(temps, (candidate.image, *candidate.sidecars), strict=True):
+                    _publish(temp, final)
+                    published.append(final)
+            except _NameTaken:
+                # A sidecar name was taken: this image name is given back, the next one tried.
+                for path in published:
+                    path.unlink(missing_ok=True)
+                continue
+            except BaseException:
+                for path in published:
+                    path.unlink(missing_ok=True)
+                raise
+            fsync_folder(folder)
+            return ExportResult(
+                draft_id,
+                Outcome.EXPORTED,
+                candidate.image,
+                candidate.sidecars,
+                width=width,
+                height=height,
+                quality=quality,
+                byte_size=len(data),
+            )
+        return ExportResult(draft_id, Outcome.FAILED, reason="every numbered name is taken")
+    except OSError as exc:
+        return ExportResult(draft_id, Outcome.FAILED, reason=_reason(exc, folder))
+    finally:
+        for temp in temps:
+            temp.unlink(missing_ok=True)
+
+
+def export(
+    drafts: Sequence[DraftRecord],
+    settings: ExportSettings,
+    target: Path,
+    *,
+    cancel: threading.Event | None = None,
+    progress: ProgressCallback | None = None,
+    workers: int = DEFAULT_WORKERS,
+) -> ExportReport:
+    """Exports `drafts` into `target` (which must exist) and reports on each, in input order.
+
+    A file that fails is reported and the rest continue. Setting `cancel` lets files already
+    being written finish and skips the others, so only complete files are left behind."""
+    settings.validate()
+    validate_template(settings.name_template)
+    started = time.monotonic()
+    cancel = cancel or threading.Event()
+    jobs = [
+        _Job(DraftFacts.of(draft), draft.path, render_name(settings.name_template, draft, index))
+        for index, draft in enumerate(drafts, start=1)
+    ]
+    results: list[ExportResult | None] = [None] * len(jobs)
+    done = 0
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="export") as pool:
+        pending: dict[Future[ExportResult], int] = {
+            pool.submit(_export_one, job, settings, target, cancel): position
+            for position, job in enumerate(jobs)
+        }
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    position = pending.pop(future)
+                    result = future.result()
+                    results[position] = result
+                    done += 1
+                    if progress is not None:
+                        progress(done, len(jobs), result)
+        except BaseException:
+            # Ctrl+C or a failing progress callback: files in flight finish (the pool waits
+            # for them on exit), the rest are skipped, so no partial file is left behind.
+            cancel.set()
+            raise
+    return ExportReport(
+        tuple(r for r in results if r is not None),
+        cancelled=cancel.is_set(),
+        elapsed_s=time.monotonic() - started,
+    )

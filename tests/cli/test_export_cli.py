@@ -1,0 +1,154 @@
+"""`draft-studio export` as a user runs it: selection, presets, exit codes, JSON report."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+from PIL import Image
+
+from studio.core.domain import Flag, GeneratedImage, ResponseMeta
+from studio.core.library import BatchRecord, Library
+from tests.cli.helpers import cli_env, library_dir, run_cli, run_many
+
+FAKE_KEY = "AIzaSyA-export-test-key-000000000000000"
+META = ResponseMeta(response_id="r1", model_version="m", latency_s=1.0, cost_usd=0.01)
+
+
+def png(size: tuple[int, int] = (96, 64)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (20, 90, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def seed_library(flags: list[Flag], ratings: list[int] | None = None) -> list[int]:
+    """Drafts with images, flagged and rated, made in this process (no CLI start-up)."""
+    ratings = ratings or [0] * len(flags)
+    with Library.open(library_dir()) as library:
+        slots = library.create_batch(
+            BatchRecord(
+                "a lighthouse at dawn",
+                "gemini-3.1-flash-lite-image",
+                "1:1",
+                "1K",
+                (1, 2, 3)[: len(flags)],
+            )
+        )
+        for slot, flag, rating in zip(slots, flags, ratings, strict=True):
+            library.save_images(slot.id, [GeneratedImage(png(), "image/png")], META, None)
+            library.set_flag(slot.id, flag)
+            library.set_rating(slot.id, rating)
+        return [slot.id for slot in slots]
+
+
+def test_picks_export_as_original_copies(tmp_path: Path):
+    pick, _, other_pick = seed_library([Flag.PICK, Flag.NONE, Flag.PICK])
+    out = tmp_path / "out"
+    # A key in the environment must not end up in anything written.
+    env = cli_env(GEMINI_API_KEY=FAKE_KEY)
+    result = run_cli(
+        "export", "--picks", "--to", str(out), "--name", "{id}", "--json", "--sidecar", env=env
+    )
+    assert result.code == 0, str(result)
+    report = result.json()
+    assert report["requested"] == 2
+    assert report["exported"] == 2
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{i}{ext}" for i in (pick, other_pick) for ext in (".png", ".xmp", ".json")
+    )
+    for written in out.iterdir():
+        data = written.read_bytes()
+        assert FAKE_KEY.encode() not in data
+        assert str(library_dir()).encode() not in data
+    with Library.open(library_dir()) as library:
+        source = library.get(pick).path
+    assert source is not None
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    assert hashlib.sha256((out / f"{pick}.png").read_bytes()).hexdigest() == digest
+
+
+def test_preset_and_explicit_format(tmp_path: Path):
+    ids = seed_library([Flag.PICK, Flag.PICK], [5, 2])
+    youtube, webp, usage = run_many(
+        ("export", "--min-rating", "4", "--to", str(tmp_path / "yt"), "--preset", "youtube"),
+        (
+            "export",
+            "--ids",
+            *map(str, ids),
+            "--to",
+            str(tmp_path / "web"),
+            "--format",
+            "webp",
+            "--quality",
+            "70",
+            "--resize",
+            "48",
+            "--sidecar",
+            "--json",
+        ),
+        ("export", "--picks", "--to", str(tmp_path / "x"), "--name", "{password}"),
+    )
+    assert youtube.code == 0, str(youtube)
+    (thumb,) = (tmp_path / "yt").iterdir()
+    with Image.open(thumb) as image:
+        assert image.size == (1280, 720)
+    assert "1 of 1 drafts exported" in youtube.stderr
+
+    assert webp.code == 0, str(webp)
+    results = webp.json()["results"]
+    assert [r["width"] for r in results] == [48, 48]
+    assert all(r["path"].endswith(".webp") and r["quality"] == 70 for r in results)
+    assert len(list((tmp_path / "web").glob("*.json"))) == 2
+
+    assert usage.code == 2
+    assert "{password}" in usage.stderr
+    assert not (tmp_path / "x").exists() or not list((tmp_path / "x").iterdir())
+
+
+def test_some_failed_exits_1_with_a_sentence_each(tmp_path: Path):
+    ids = seed_library([Flag.PICK, Flag.PICK])
+    with Library.open(library_dir()) as library:
+        missing = library.get(ids[1]).path
+    assert missing is not None
+    missing.unlink()
+    result = run_cli(
+        "export", "--ids", str(ids[0]), str(ids[1]), "999", "--to", str(tmp_path / "o")
+    )
+    assert result.code == 1, str(result)
+    assert "There is no draft with id 999." in result.stderr
+    assert f"Draft {ids[1]} was not exported: the original image file is missing" in result.stderr
+    assert "1 of 3 drafts exported" in result.stderr
+    assert len(list((tmp_path / "o").iterdir())) == 1
+
+
+def test_usage_errors_exit_2(tmp_path: Path):
+    seed_library([Flag.PICK])
+    out = str(tmp_path / "o")
+    cases = run_many(
+        ("export", "--to", out),  # no selection
+        ("export", "--picks", "--ids", "1", "--to", out),
+        ("export", "--picks", "--to", out, "--preset", "tiktok"),
+        ("export", "--picks", "--to", out, "--resize", "big"),
+        ("export", "--picks", "--to", out, "--quality", "80"),  # Original has no quality
+    )
+    for result in cases:
+        assert result.code == 2, str(result)
+        assert "Traceback" not in result.stderr
+
+
+def test_nothing_selected_exits_1(tmp_path: Path):
+    seed_library([Flag.NONE])
+    result = run_cli("export", "--picks", "--to", str(tmp_path / "o"))
+    assert result.code == 1, str(result)
+    assert "No drafts match" in result.stderr
+
+
+def test_a_target_that_is_a_file_is_refused(tmp_path: Path):
+    seed_library([Flag.PICK])
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"x")
+    result = run_cli("export", "--picks", "--to", str(blocker / "sub"))
+    assert result.code == 2, str(result)
+    assert os.path.getsize(blocker) == 1

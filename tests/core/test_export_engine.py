@@ -1,0 +1,411 @@
+"""Export engine on real library drafts: formats, metadata read back by exiftool, safety."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import threading
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from studio.core.domain import Flag, GeneratedImage, ResponseMeta
+from studio.core.export import (
+    PRESETS,
+    ExportFormat,
+    ExportSettings,
+    Outcome,
+    Resize,
+    ResizeMode,
+    export,
+)
+from studio.core.export.metadata import TRAINED_ALGORITHMIC_MEDIA
+from studio.core.library import BatchRecord, DraftRecord, Library
+
+META = ResponseMeta(response_id="r1", model_version="m", latency_s=1.0, cost_usd=0.01)
+MODEL = "gemini-3.1-flash-lite-image"
+PROMPT = "A kite over the dunes — “golden hour” & <wind>"
+EXIFTOOL = shutil.which("exiftool")
+needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed")
+
+
+def png(size: tuple[int, int] = (64, 48), *, noisy: bool = False, alpha: bool = False) -> bytes:
+    if noisy:
+        # Noise is what makes a JPEG big: it forces the YouTube preset to lower the quality.
+        image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
+    else:
+        image = Image.new("RGB", size, (200, 30, 30))
+    if alpha:
+        image = image.convert("RGBA")
+        image.putalpha(Image.new("L", size, 0))  # fully transparent: shows the background
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def make_drafts(
+    library: Library,
+    count: int = 1,
+    *,
+    prompt: str = PROMPT,
+    data: bytes | None = None,
+    flag: Flag = Flag.PICK,
+    rating: int = 4,
+) -> list[DraftRecord]:
+    slots = library.create_batch(
+        BatchRecord(prompt, MODEL, "16:9", "1K", tuple(range(7, 7 + count)))
+    )
+    for slot in slots:
+        library.save_images(slot.id, [GeneratedImage(data or png(), "image/png")], META, None)
+        library.set_flag(slot.id, flag)
+        library.set_rating(slot.id, rating)
+    return [library.get(slot.id) for slot in slots]
+
+
+def exif_of(path: Path) -> dict[str, Any]:
+    assert EXIFTOOL is not None
+    out = subprocess.run(
+        [EXIFTOOL, "-j", "-G", str(path)], capture_output=True, text=True, check=True
+    )
+    data: dict[str, Any] = json.loads(out.stdout)[0]
+    return data
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def test_original_is_byte_identical_and_the_default(library: Library, target: Path):
+    (draft,) = make_drafts(library, data=png((100, 80)))
+    assert draft.path is not None
+    report = export([draft], ExportSettings(), target)
+    assert report.complete
+    (result,) = report.exported
+    assert result.path is not None
+    assert result.path.suffix == ".png"
+    assert sha256(result.path) == sha256(draft.path)
+    assert files_in(target) == [result.path.name]  # no sidecar unless asked for
+
+
+@needs_exiftool
+def test_original_metadata_goes_to_an_xmp_sidecar(library: Library, target: Path):
+    (draft,) = make_drafts(library, flag=Flag.REJECT)
+    assert draft.path is not None
+    report = export([draft], ExportSettings(sidecar=True), target)
+    (result,) = report.exported
+    assert result.path is not None
+    assert sha256(result.path) == sha256(draft.path)
+    xmp, sidecar = result.sidecars
+    assert xmp.name == result.path.with_suffix(".xmp").name
+    tags = exif_of(xmp)
+    assert tags["XMP:Description"] == PROMPT
+    assert tags["XMP:Rating"] == -1  # a reject, whatever its stars
+    data = json.loads(sidecar.read_text(encoding="utf-8"))
+    assert data["prompt"] == PROMPT
+    assert data["flag"] == "reject"
+    assert "path" not in data
+
+
+@needs_exiftool
+@pytest.mark.parametrize("fmt", [ExportFormat.PNG, ExportFormat.JPEG, ExportFormat.WEBP])
+def test_embedded_metadata_is_readable_by_exiftool(
+    library: Library, target: Path, fmt: ExportFormat
+):
+    (draft,) = make_drafts(library, rating=4)
+    report = export([draft], ExportSettings(fmt), target)
+    (result,) = report.exported
+    assert result.path is not None
+    tags = exif_of(result.path)
+    assert tags["XMP:Description"] == PROMPT
+    assert tags["XMP:Rating"] == 4
+    assert tags["XMP:CreatorTool"].startswith("Draft Studio")
+    assert tags["XMP:DigitalSourceType"] == TRAINED_ALGORITHMIC_MEDIA
+    assert tags["XMP:Model"] == MODEL
+    assert tags["XMP:Seed"] == 7
+    assert tags["XMP:AspectRatio"] == "16:9"
+    assert tags["XMP:SizeTier"] == "1K"
+    assert tags["XMP:Flag"] == "pick"
+    assert "XMP:CreateDate" in tags
+    if fmt == ExportFormat.PNG:
+        assert tags["PNG:Description"] == PROMPT
+        assert tags["PNG:Software"].startswith("Draft Studio")
+        assert "seed 7" in tags["PNG:Comment"]
+    if fmt == ExportFormat.JPEG:
+        # EXIF strings are ASCII by the standard: the typographic quotes do not survive there.
+        assert tags["EXIF:ImageDescription"].startswith("A kite over the dunes")
+        assert "EXIF:DateTimeOriginal" in tags
+    # Nothing local leaks into the file: not the library folder, not the file's own name.
+    raw = result.path.read_bytes()
+    assert str(library.root).encode() not in raw
+    assert draft.path is not None
+    assert draft.path.name.encode() not in raw
+
+
+@needs_exiftool
+def test_strip_metadata_leaves_none(library: Library, target: Path):
+    (draft,) = make_drafts(library)
+    settings = ExportSettings(ExportFormat.JPEG, strip_metadata=True, sidecar=True)
+    (result,) = export([draft], settings, target).exported
+    assert result.path is not None
+    assert result.sidecars == ()
+    tags = exif_of(result.path)
+    assert not [k for k in tags if k.split(":")[0] in ("XMP", "EXIF", "PNG")]
+    assert files_in(target) == [result.path.name]
+
+
+def test_youtube_preset_fits_two_megabytes_by_stepping_quality(library: Library, target: Path):
+    (draft,) = make_drafts(library, data=png((1344, 768), noisy=True))
+    settings = PRESETS["youtube"].settings
+    (result,) = export([draft], settings, target).exported
+    assert result.path is not None
+    with Image.open(result.path) as image:
+        assert image.size == (1280, 720)
+        assert image.format == "JPEG"
+    assert result.path.stat().st_size <= 2_000_000
+    assert result.quality is not None
+    assert result.quality < settings.quality  # the loop really ran
+
+
+@pytest.mark.parametrize(
+    ("resize", "size"),
+    [
+        (Resize(ResizeMode.LONG_EDGE, 50), (50, 25)),
+        (Resize(ResizeMode.FILL, 30, 30), (30, 30)),
+        (Resize(ResizeMode.FIT, 40, 40, (0, 0, 255)), (40, 40)),
+    ],
+)
+def test_resizes(library: Library, target: Path, resize: Resize, size: tuple[int, int]):
+    (draft,) = make_drafts(library, data=png((100, 50)))
+    settings = ExportSettings(ExportFormat.PNG, resize=resize, embed_metadata=False)
+    (result,) = export([draft], settings, target).exported
+    assert result.path is not None
+    with Image.open(result.path) as image:
+        assert image.size == size
+        if resize.mode == ResizeMode.FIT:
+            assert image.convert("RGB").getpixel((20, 1)) == (0, 0, 255)  # the pad band
+            assert image.convert("RGB").getpixel((20, 20)) == (200, 30, 30)
+
+
+def test_jpeg_flattens_alpha_onto_the_chosen_background(library: Library, target: Path):
+    (draft,) = make_drafts(library, data=png((20, 20), alpha=True))
+    settings = ExportSettings(ExportFormat.JPEG, background=(0, 128, 0), quality=100)
+    (result,) = export([draft], settings, target).exported
+    assert result.path is not None
+    with Image.open(result.path) as image:
+        red, green, blue = image.convert("RGB").getpixel((10, 10))  # type: ignore[misc]
+    assert red < 8
+    assert 120 < green < 136
+    assert blue < 8
+
+
+def test_webp_lossless_keeps_pixels(library: Library, target: Path):
+    (draft,) = make_drafts(library, data=png((32, 32), noisy=True))
+    settings = ExportSettings(ExportFormat.WEBP, lossless=True)
+    (result,) = export([draft], settings, target).exported
+    assert result.path is not None
+    assert draft.path is not None
+    with Image.open(result.path) as out, Image.open(draft.path) as source:
+        assert out.convert("RGB").tobytes() == source.convert("RGB").tobytes()
+
+
+def test_icc_profile_is_kept(library: Library, target: Path):
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (10, 20, 30)).save(out, "PNG", icc_profile=profile)
+    (draft,) = make_drafts(library, data=out.getvalue())
+    (kept,) = export([draft], ExportSettings(ExportFormat.JPEG), target).exported
+    dropped_settings = ExportSettings(ExportFormat.JPEG, keep_icc=False)
+    (dropped,) = export([draft], dropped_settings, target).exported
+    assert kept.path is not None
+    assert dropped.path is not None
+    with Image.open(kept.path) as image:
+        assert image.info.get("icc_profile") == profile
+    with Image.open(dropped.path) as image:
+        assert "icc_profile" not in image.info
+
+
+def test_a_second_export_adds_suffixes_and_overwrites_nothing(library: Library, target: Path):
+    drafts = make_drafts(library, 2)
+    settings = ExportSettings(ExportFormat.JPEG, name_template="{batch}/{prompt:12}", sidecar=True)
+    first = export(drafts, settings, target)
+    before = {p: sha256(p) for p in target.rglob("*") if p.is_file()}
+    second = export(drafts, settings, target)
+    assert first.complete
+    assert second.complete
+    names = set(files_in(target))
+    batch = drafts[0].batch_id
+    assert names == {
+        f"{batch}/a-kite-over.jpg",
+        f"{batch}/a-kite-over.json",
+        f"{batch}/a-kite-over-2.jpg",
+        f"{batch}/a-kite-over-2.json",
+        f"{batch}/a-kite-over-3.jpg",
+        f"{batch}/a-kite-over-3.json",
+        f"{batch}/a-kite-over-4.jpg",
+        f"{batch}/a-kite-over-4.json",
+    }
+    assert all(sha256(p) == digest for p, digest in before.items())
+
+
+def test_hostile_prompts_give_safe_names_inside_the_target(library: Library, target: Path):
+    hostile = make_drafts(library, prompt="../../etc/passwd")
+    reserved = make_drafts(library, prompt="CON")
+    dots = make_drafts(library, prompt="..")
+    settings = ExportSettings(name_template="{prompt:30}/{prompt:30}")
+    report = export([*hostile, *reserved, *dots], settings, target)
+    assert report.complete
+    for result in report.exported:
+        assert result.path is not None
+        assert result.path.resolve().is_relative_to(target.resolve())
+        for part in result.path.relative_to(target).parts:
+            assert part.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL"}
+            assert not part.startswith(".")
+    assert (target / "etc-passwd" / "etc-passwd.png").is_file()
+    assert (target / "_con" / "_con.png").is_file()
+    assert (target / f"draft-{dots[0].id}.png").is_file()  # nothing left of the prompt
+
+
+def _unwritable(target: Path) -> Path:
+    """A folder the export cannot write into.
+
+    Tests run as root in CI, where chmod 555 does not stop writes; there the 'folder' is a
+    plain file instead, which fails with ENOTDIR for everyone."""
+    if os.geteuid() != 0:
+        folder = target / "locked"
+        folder.mkdir()
+        folder.chmod(0o555)
+        return folder
+    blocker = target / "locked"
+    blocker.write_bytes(b"not a folder")
+    return blocker
+
+
+def test_an_unwritable_target_fails_each_file_and_leaves_nothing(library: Library, target: Path):
+    drafts = make_drafts(library, 3)
+    locked = _unwritable(target)
+    try:
+        report = export(drafts, ExportSettings(ExportFormat.PNG), locked)
+    finally:
+        if locked.is_dir():
+            locked.chmod(0o755)
+    assert not report.exported
+    assert len(report.failed) == 3
+    for result in report.failed:
+        message = result.message
+        assert message.startswith(f"Draft {result.draft_id} was not exported: ")
+        assert message.endswith("."), message
+        assert message.count(". ") == 0, message  # one sentence
+    assert files_in(target) == (["locked"] if locked.is_file() else [])
+
+
+def test_one_failure_does_not_stop_the_rest(library: Library, target: Path):
+    drafts = make_drafts(library, 3)
+    assert drafts[1].path is not None
+    drafts[1].path.unlink()
+    report = export(drafts, ExportSettings(ExportFormat.WEBP), target)
+    assert [r.outcome for r in report.results] == [
+        Outcome.EXPORTED,
+        Outcome.FAILED,
+        Outcome.EXPORTED,
+    ]
+    assert "missing" in (report.failed[0].reason or "")
+    assert len(files_in(target)) == 2
+
+
+def test_a_failed_write_leaves_no_partial_file(
+    library: Library, target: Path, monkeypatch: pytest.MonkeyPatch
+):
+    drafts = make_drafts(library, 2)
+    real_fsync = os.fsync
+    calls = 0
+
+    def flaky_fsync(fd: int) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", flaky_fsync)
+    report = export(drafts, ExportSettings(), target, workers=1)
+    assert len(report.failed) == 1
+    assert len(report.exported) == 1
+    assert "the disk is full" in report.failed[0].message
+    assert len(files_in(target)) == 1
+    assert not list(target.glob(".*"))
+
+
+def test_a_vanished_target_is_reported_not_recreated(library: Library, tmp_path: Path):
+    drafts = make_drafts(library, 1)
+    gone = tmp_path / "gone"
+    (result,) = export(drafts, ExportSettings(name_template="{batch}/{id}"), gone).failed
+    assert "no longer exists" in result.message
+    assert not gone.exists()
+
+
+def test_cancel_leaves_only_complete_files(
+    library: Library, target: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import studio.core.export.engine as engine_module
+
+    drafts = make_drafts(library, 6, data=png((300, 200), noisy=True))
+    cancel = threading.Event()
+    from studio.core.export.encode import encode as real_encode
+
+    calls = 0
+
+    def encode_then_cancel(*args: Any) -> Any:
+        # Cancel arrives while the second file is being encoded: deterministic, unlike a timer.
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            cancel.set()
+        return real_encode(*args)
+
+    monkeypatch.setattr(engine_module, "encode", encode_then_cancel)
+    seen: list[int] = []
+    report = export(
+        drafts,
+        ExportSettings(ExportFormat.PNG),
+        target,
+        cancel=cancel,
+        progress=lambda done, total, result: seen.append(done),
+        workers=1,
+    )
+    assert report.cancelled
+    assert [r.outcome for r in report.results] == [Outcome.EXPORTED] * 2 + [Outcome.CANCELLED] * 4
+    assert seen == [1, 2, 3, 4, 5, 6]
+    exported = {r.path for r in report.exported}
+    on_disk = set(target.iterdir())
+    assert on_disk == exported
+    for path in on_disk:
+        with Image.open(path) as image:
+            image.load()
+
+
+def test_results_keep_the_input_order(library: Library, target: Path):
+    drafts = make_drafts(library, 5)
+    settings = replace(PRESETS["web"].settings, name_template="{id}")
+    report = export(drafts, settings, target)
+    assert [r.draft_id for r in report.results] == [d.id for d in drafts]
+    assert [r.path.name for r in report.exported if r.path] == [f"{d.id}.webp" for d in drafts]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum, auto
 from pathlib import Path
@@ -17,11 +17,13 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
+    QUrl,
 )
 
 from studio.core.domain import ErrorKind, Flag, SlotStatus
@@ -38,7 +40,7 @@ from studio.core.engine.events import (
     SlotStarted,
     SlotSucceeded,
 )
-from studio.core.library import DraftRecord, Library, StoredImage
+from studio.core.library import DraftRecord, Library, LibraryError, StoredImage
 from studio.models.thumbnails import ThumbnailCache
 
 log = logging.getLogger(__name__)
@@ -350,13 +352,41 @@ class DraftListModel(QAbstractListModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid() or index.row() >= len(self._rows):
             return Qt.ItemFlag.NoItemFlags
-        if isinstance(self._rows[index.row()], _Batch):
+        row = self._rows[index.row()]
+        if isinstance(row, _Batch):
             return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
-        return (
+        flags = (
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable
             | Qt.ItemFlag.ItemNeverHasChildren
         )
+        if row.status == SlotStatus.SUCCEEDED:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled  # only a finished image has a file to drag
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return ["text/uri-list"]
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        # Copy only: a drop elsewhere must never move the library's own file away.
+        return Qt.DropAction.CopyAction
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        """File URLs of the originals, so other apps receive the full-size images."""
+        urls: list[QUrl] = []
+        for index in indexes:
+            draft_id = self.draft_id_at(index.row())
+            if draft_id is None:
+                continue
+            try:
+                path = self._library.get(draft_id).path
+            except LibraryError:
+                continue
+            if path is not None:
+                urls.append(QUrl.fromLocalFile(str(path)))
+        mime = QMimeData()
+        mime.setUrls(urls)
+        return mime
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

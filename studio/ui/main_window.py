@@ -6,8 +6,10 @@ import asyncio
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QImage, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QHBoxLayout,
     QMainWindow,
     QSplitter,
@@ -20,9 +22,11 @@ from PySide6.QtWidgets import (
 from studio.app import Services
 from studio.core.domain import Flag
 from studio.core.library import DraftRecord, LibraryError
+from studio.models.export_model import ExportModel
 from studio.models.image_loader import ImageLoader
 from studio.ui.banner import Banner
 from studio.ui.compare import CompareView
+from studio.ui.export_dialog import ExportDialog
 from studio.ui.first_run import FirstRunPanel
 from studio.ui.grid import FilterBar, GridView
 from studio.ui.inspector import Inspector
@@ -45,12 +49,17 @@ class MainWindow(QMainWindow):
         self._auto_advance = True
         self._inspector_wanted = True
         self._settings_dialog: SettingsDialog | None = None
+        self._export_dialog: ExportDialog | None = None
+        self.exporter = ExportModel(services.library, services.tasks, self)
 
         self.prompt_panel = PromptPanel(services.prompt)
         self.banner = Banner()
         self.filter_bar = FilterBar()
         self.grid = GridView()
         self.grid.setModel(services.drafts)
+        # Tiles drag out as file URLs of the originals; nothing is dropped onto the grid.
+        self.grid.setDragEnabled(True)
+        self.grid.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         # One loader for every full-size view: an image the inspector decoded opens at once
         # in the loupe or compare, and memory is bounded once.
         self.images = ImageLoader(self)
@@ -164,12 +173,17 @@ class MainWindow(QMainWindow):
         app_menu.addAction(self._action("Stop", "Esc", self.stop, self.prompt_panel))
         app_menu.addAction(self._action("Focus prompt", "Ctrl+L", self.prompt_panel.focus_prompt))
         app_menu.addSeparator()
+        app_menu.addAction(self._action("Export…", "Ctrl+E", self.open_export))
+        app_menu.addAction(self._action("Open in editor", "Ctrl+Shift+E", self.open_in_editor))
+        app_menu.addSeparator()
         app_menu.addAction(self._action("Settings…", "Ctrl+,", self.open_settings))
         app_menu.addAction(self._action("Quit", "Ctrl+Q", self.close))
 
         edit = menus.addMenu("&Edit")
         edit.addAction(self._action("Undo", "Ctrl+Z", self.undo))
         edit.addAction(self._action("Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo))
+        # On the grid only: Ctrl+C in the prompt editor copies text.
+        edit.addAction(self._action("Copy image", "Ctrl+C", self.copy_image, self.grid))
 
         grid = self.grid
         self._action("Stop", "Esc", self.stop, grid)
@@ -363,6 +377,42 @@ class MainWindow(QMainWindow):
         # show(), never exec(): no nested event loop while work streams in.
         self._settings_dialog.show()
         self._settings_dialog.raise_()
+
+    def open_export(self) -> None:
+        if self._export_dialog is None:
+            folder = self._window_state().value("export_folder")
+            self._export_dialog = ExportDialog(self.exporter, str(folder or ""), self)
+            self._export_dialog.target_chosen.connect(self._remember_export_folder)
+        self._export_dialog.set_selection(self._selected_only())
+        # show(), never exec(): generation keeps streaming while the export runs.
+        self._export_dialog.show()
+        self._export_dialog.raise_()
+
+    def _selected_only(self) -> list[int]:
+        """Unlike selected_ids(), no fallback to the current tile: no selection means a filter."""
+        drafts = self.services.drafts
+        rows = sorted(index.row() for index in self.grid.selectionModel().selectedIndexes())
+        return [i for i in (drafts.draft_id_at(row) for row in rows) if i is not None]
+
+    def _remember_export_folder(self, folder: str) -> None:
+        state = self._window_state()
+        state.setValue("export_folder", folder)
+        state.sync()
+
+    def copy_image(self) -> None:
+        draft = self._current_draft()
+        image = QImage(str(draft.path)) if draft is not None and draft.path else QImage()
+        if image.isNull():
+            self.banner.show_message("info", "Select a draft with an image to copy it (Ctrl+C).")
+            return
+        QApplication.clipboard().setImage(image)
+
+    def open_in_editor(self) -> None:
+        draft = self._current_draft()
+        if draft is None or draft.path is None:
+            self.banner.show_message("info", "Select a draft with an image to open it.")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(draft.path)))
 
     def _reuse(self, draft_id: int) -> None:
         draft = self.services.library.get(draft_id)

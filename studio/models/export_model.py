@@ -1,0 +1,169 @@
+"""Runs an export for the dialog: picks the drafts, previews names, reports progress and the end.
+
+The engine's `export()` blocks, so it runs in `asyncio.to_thread` inside a TaskRunner task;
+its progress callback runs on that worker thread and only emits a signal, which Qt queues to
+this object's (the GUI) thread, so no widget is ever touched off the GUI thread."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from studio.core.domain import SlotStatus
+from studio.core.export import (
+    PRESETS,
+    ExportReport,
+    ExportResult,
+    ExportSettings,
+    Outcome,
+    export,
+    render_name,
+)
+from studio.core.export.naming import validate_template
+from studio.core.library import DraftRecord, Library, LibraryError
+from studio.models.tasks import TaskRunner
+
+PREVIEW_COUNT = 3
+
+
+class Scope(StrEnum):
+    SELECTION = "selection"
+    PICKS = "picks"
+    MIN_RATING = "min-rating"
+
+
+def preset_choices() -> list[tuple[str, str]]:
+    """(id, human label) for every preset, in the engine's order."""
+    return [(p.id, p.label) for p in PRESETS.values()]
+
+
+def summary(report: ExportReport, target: Path) -> str:
+    """The closing sentence the dialog shows."""
+    count = len(report.exported)
+    files = "file" if count == 1 else "files"
+    sentence = f"Exported {count} {files} to {target}"
+    extras = []
+    if report.failed:
+        extras.append(f"{len(report.failed)} failed")
+    if report.skipped:
+        extras.append(f"{len(report.skipped)} skipped after cancel")
+    return sentence + (f" ({', '.join(extras)})." if extras else ".")
+
+
+def _own_extension(draft: DraftRecord) -> str:
+    return (draft.path.suffix.lower() if draft.path else "") or ".img"
+
+
+class ExportModel(QObject):
+    started = Signal(int)  # total
+    progressed = Signal(int, int, str)  # done, total, failure sentence or ""
+    finished = Signal(object, object)  # ExportReport, target Path
+    running_changed = Signal(bool)
+
+    # Emitted on the worker thread; the auto connection queues it to the GUI thread.
+    _worker_progress = Signal(int, int, object)
+
+    def __init__(self, library: Library, tasks: TaskRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._tasks = tasks
+        self._cancel: threading.Event | None = None
+        self._worker_progress.connect(self._on_worker_progress)
+
+    @property
+    def running(self) -> bool:
+        return self._cancel is not None
+
+    # -- what to export ------------------------------------------------------------------------
+
+    def drafts_for(
+        self, scope: Scope, selected_ids: Sequence[int] = (), min_rating: int = 3
+    ) -> list[DraftRecord]:
+        """Only drafts with an image: a placeholder or a failed slot has nothing to export."""
+        if scope == Scope.SELECTION:
+            drafts = []
+            for draft_id in selected_ids:
+                try:
+                    drafts.append(self._library.get(draft_id))
+                except LibraryError:
+                    continue  # deleted since it was selected
+        elif scope == Scope.PICKS:
+            drafts = self._library.list_drafts(picks_only=True)
+        else:
+            drafts = self._library.list_drafts(min_rating=min_rating)
+        return [
+            d
+            for d in drafts
+            if d.path is not None and d.status == SlotStatus.SUCCEEDED and not d.deleted
+        ]
+
+    @staticmethod
+    def preview_names(
+        template: str, drafts: Sequence[DraftRecord], extension: str | None
+    ) -> list[str]:
+        """The first file names the template gives; raises TemplateError for a bad template.
+
+        `extension` None (Original) keeps each library file's own, as the engine does."""
+        validate_template(template)
+        return [
+            f"{render_name(template, draft, index)}"
+            f"{extension if extension is not None else _own_extension(draft)}"
+            for index, draft in enumerate(drafts[:PREVIEW_COUNT], start=1)
+        ]
+
+    # -- running -------------------------------------------------------------------------------
+
+    def start(self, drafts: Sequence[DraftRecord], settings: ExportSettings, target: Path) -> None:
+        """Raises ValueError (a sentence for the user) before anything starts."""
+        if self.running:
+            raise ValueError("An export is already running.")
+        if not drafts:
+            raise ValueError("There is nothing to export: no draft with an image matches.")
+        settings.validate()
+        validate_template(settings.name_template)
+        if not target.is_dir():
+            raise ValueError(f"The folder '{target}' does not exist.")
+        self._cancel = threading.Event()
+        self.running_changed.emit(True)
+        self.started.emit(len(drafts))
+        self._tasks.run(self._run(list(drafts), settings, target, self._cancel), "Export")
+
+    def cancel(self) -> None:
+        """Files being written finish; the rest are skipped, so no partial file is left."""
+        if self._cancel is not None:
+            self._cancel.set()
+
+    async def _run(
+        self,
+        drafts: list[DraftRecord],
+        settings: ExportSettings,
+        target: Path,
+        cancel: threading.Event,
+    ) -> None:
+        def progress(done: int, total: int, result: ExportResult) -> None:
+            self._worker_progress.emit(done, total, result)
+
+        try:
+            report = await asyncio.to_thread(
+                export, drafts, settings, target, cancel=cancel, progress=progress
+            )
+        except BaseException:
+            # The app closing cancels this task; the thread keeps going, so tell it to stop.
+            cancel.set()
+            self._cancel = None
+            self.running_changed.emit(False)
+            raise
+        self._cancel = None
+        self.running_changed.emit(False)
+        self.finished.emit(report, target)
+
+    def _on_worker_progress(self, done: int, total: int, result: object) -> None:
+        failure = ""
+        if isinstance(result, ExportResult) and result.outcome == Outcome.FAILED:
+            failure = result.message
+        self.progressed.emit(done, total, failure)

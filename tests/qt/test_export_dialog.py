@@ -1,0 +1,129 @@
+"""Export from the window: Ctrl+E, a folder, a preset, progress, the closing sentence.
+
+Also the neighbours of export: Ctrl+C copies an image, tiles drag out as file URLs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication
+
+from studio.core.export import preset
+from studio.core.export.engine import TEMP_SUFFIX
+from studio.models.export_model import Scope
+from studio.ui.export_dialog import ExportDialog
+from studio.ui.main_window import MainWindow
+from tests.qt.conftest import until
+from tests.qt.test_app import generate_all
+
+
+def _select_all_tiles(window: MainWindow) -> list[int]:
+    drafts = window.services.drafts
+    selection = window.grid.selectionModel()
+    rows = [r for r in range(drafts.rowCount()) if drafts.draft_id_at(r) is not None]
+    # Current first: setCurrentIndex on the view would replace the selection.
+    window.grid.setCurrentIndex(drafts.index(rows[0], 0))
+    for row in rows:
+        selection.select(drafts.index(row, 0), QItemSelectionModel.SelectionFlag.Select)
+    return [i for i in (drafts.draft_id_at(r) for r in rows) if i is not None]
+
+
+async def _open_dialog(window: MainWindow, qtbot) -> ExportDialog:
+    window.grid.setFocus()
+    qtbot.keyClick(window.grid, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = window._export_dialog
+    assert dialog is not None
+    assert dialog.isVisible()
+    assert not dialog.isModal()
+    return dialog
+
+
+async def test_ctrl_e_exports_the_selection_with_the_youtube_preset(
+    window: MainWindow, qtbot, tmp_path: Path
+):
+    tmp_path = tmp_path / "export"  # the sandbox keeps its home in tmp_path itself
+    tmp_path.mkdir()
+    await generate_all(window, "three owls", 3)
+    _select_all_tiles(window)
+    dialog = await _open_dialog(window, qtbot)
+    assert dialog.scope.currentData() == Scope.SELECTION
+    dialog.set_target(str(tmp_path))
+    dialog.set_preset("youtube")
+    assert dialog.preview.text().count(".jpg") == 3  # the live preview of the first names
+
+    exporter = window.exporter
+    finished: list[object] = []
+    exporter.finished.connect(lambda report, _: finished.append(report))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    await until(lambda: bool(finished), exporter.finished, 30)
+
+    files = sorted(tmp_path.glob("*.jpg"))
+    assert len(files) == 3
+    for file in files:
+        with Image.open(file) as image:
+            assert image.format == "JPEG"
+            assert image.size == (1280, 720)
+    assert dialog.status.text().startswith(f"Exported 3 files to {tmp_path}")
+    assert dialog.open_folder.isVisible()
+    assert dialog.progress.value() == dialog.progress.maximum() == 3
+    # The folder is remembered for next time, in window.ini.
+    assert window._window_state().value("export_folder") == str(tmp_path)
+
+
+async def test_cancel_mid_export_leaves_only_complete_files(window: MainWindow, tmp_path: Path):
+    tmp_path = tmp_path / "export"
+    tmp_path.mkdir()
+    await generate_all(window, "many foxes", 4)
+    exporter = window.exporter
+    drafts = exporter.drafts_for(Scope.SELECTION, _select_all_tiles(window))
+    assert len(drafts) == 4
+    # The same drafts many times over: numbered names keep them apart, and the run is long
+    # enough to cancel in the middle.
+    many = drafts * 15
+    progressed: list[int] = []
+    finished: list[object] = []
+
+    def on_progress(done: int, _total: int, _failure: str) -> None:
+        progressed.append(done)
+        exporter.cancel()
+
+    exporter.progressed.connect(on_progress)
+    exporter.finished.connect(lambda report, _: finished.append(report))
+    exporter.start(many, preset("print"), tmp_path)
+    await until(lambda: bool(finished), exporter.finished, 60)
+
+    report = finished[0]
+    assert report.cancelled  # type: ignore[attr-defined]
+    exported = report.exported  # type: ignore[attr-defined]
+    assert 0 < len(exported) < len(many)
+    files = sorted(p for p in tmp_path.iterdir())
+    assert not [p for p in files if p.name.endswith(TEMP_SUFFIX)]
+    assert len(files) == len(exported)
+    for file in files:
+        with Image.open(file) as image:
+            image.load()  # a truncated file would fail here
+    assert not exporter.running
+
+
+async def test_ctrl_c_copies_the_current_image(window: MainWindow, qtbot):
+    await generate_all(window, "a copied kite", 1)
+    _select_all_tiles(window)
+    window.grid.setFocus()
+    QApplication.clipboard().clear()
+    qtbot.keyClick(window.grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert not QApplication.clipboard().image().isNull()
+
+
+async def test_dragged_tiles_carry_file_urls_of_the_originals(window: MainWindow):
+    await generate_all(window, "two dragged boats", 2)
+    ids = _select_all_tiles(window)
+    drafts = window.services.drafts
+    indexes = [drafts.index(row, 0) for row in (drafts.row_of(i) for i in ids) if row is not None]
+    assert all(drafts.flags(i) & Qt.ItemFlag.ItemIsDragEnabled for i in indexes)
+    mime = drafts.mimeData(indexes)
+    originals = {window.services.library.get(i).path for i in ids}
+    assert {Path(url.toLocalFile()) for url in mime.urls()} == originals
+    assert len(mime.urls()) == 2
+    assert all(url.isLocalFile() for url in mime.urls())

@@ -26,6 +26,7 @@ from studio.core.export import (
     ResizeMode,
     export,
 )
+from studio.core.export.engine import PROCESS_POOL_MIN_JOBS
 from studio.core.export.metadata import TRAINED_ALGORITHMIC_MEDIA
 from studio.core.library import BatchRecord, DraftRecord, Library
 
@@ -409,3 +410,16 @@ def test_results_keep_the_input_order(library: Library, target: Path):
     report = export(drafts, settings, target)
     assert [r.draft_id for r in report.results] == [d.id for d in drafts]
     assert [r.path.name for r in report.exported if r.path] == [f"{d.id}.webp" for d in drafts]
+
+
+def test_large_jpeg_exports_encode_in_worker_processes(library: Library, target: Path):
+    drafts = make_drafts(library, PROCESS_POOL_MIN_JOBS, data=png((320, 200), noisy=True))
+    settings = PRESETS["youtube"].settings
+    report = export(drafts, settings, target, workers=2)
+    assert len(report.exported) == PROCESS_POOL_MIN_JOBS
+    assert [r.draft_id for r in report.results] == [d.id for d in drafts]
+    for result in report.exported:
+        assert result.path is not None
+        with Image.open(result.path) as image:
+            assert image.size == (1280, 720)
+        assert exif_of(result.path)["XMP:Description"] == PROMPT

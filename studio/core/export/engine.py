@@ -5,18 +5,26 @@ through `progress`, which runs on that calling thread, never on an encoder threa
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import multiprocessing
 import os
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
-from studio.core.export.encode import EncodeError, encode
+from studio.core.export.encode import Encoded, EncodeError, encode
 from studio.core.export.metadata import DraftFacts, sidecar_json, xmp_packet
 from studio.core.export.naming import candidates, inside, render_name, validate_template
 from studio.core.export.presets import ExportFormat, ExportSettings
@@ -24,12 +32,13 @@ from studio.core.library import DraftRecord
 from studio.core.library.files import fsync_folder
 
 TEMP_SUFFIX = ".partial"
-# Threads, not processes: Pillow drops the GIL in resize and encode, so two threads keep both
-# cores busy. Measured on 2 cores, 12 noisy 1024² images: Web 1.85 s serial, 0.92 s with two
-# threads, 1.04 s with two spawned processes; Print PNG 1.40 / 0.70 / 0.83 s; YouTube JPEG
-# 0.67 / 0.50 / 0.46 s. Processes only tie on the smallest files, pay worker start-up (and a
-# Qt process may not fork, so they must spawn) and cannot share a cancel Event cheaply.
+# Threads for most formats: Pillow drops the GIL in resize and in the PNG and WebP encoders,
+# so two threads keep both cores busy. Measured on 2 cores, 12 noisy 1024² images: Web 1.85 s
+# serial, 0.92 s with two threads, 1.04 s with two spawned processes; Print PNG 1.40 / 0.70 /
+# 0.83 s. The JPEG encoder holds the GIL (200 YouTube exports: 1.15× with two threads), so
+# large JPEG exports encode in worker processes instead (see _encoder).
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
+PROCESS_POOL_MIN_JOBS = 8
 
 
 class Outcome(StrEnum):
@@ -164,8 +173,15 @@ def _ensure_folder(target: Path, relative: PurePosixPath) -> Path:
     return folder
 
 
+Encoder = Callable[[Path, ExportSettings, DraftFacts], Encoded]
+
+
 def _export_one(
-    job: _Job, settings: ExportSettings, target: Path, cancel: threading.Event
+    job: _Job,
+    settings: ExportSettings,
+    target: Path,
+    cancel: threading.Event,
+    encoder: Encoder,
 ) -> ExportResult:
     draft_id = job.facts.id
     if cancel.is_set():
@@ -178,7 +194,7 @@ def _export_one(
             data = job.source.read_bytes()  # byte for byte: not even the metadata changes
             extension = job.source.suffix.lower() or ".img"
         else:
-            encoded = encode(job.source, settings, job.facts)
+            encoded = encoder(job.source, settings, job.facts)
             data, width, height = encoded.data, encoded.width, encoded.height
             quality = encoded.quality
             extension = settings.format.extension or ""
@@ -242,6 +258,23 @@ def _export_one(
             temp.unlink(missing_ok=True)
 
 
+@contextlib.contextmanager
+def _encoder(settings: ExportSettings, count: int, workers: int) -> Iterator[Encoder]:
+    """Where the pixels are encoded: JPEG in worker processes, because its encoder holds the
+    GIL; everything else here. Spawning workers costs a few hundred ms, so small exports stay
+    in this process. Spawn, not fork: the caller may be a Qt app with threads."""
+    if workers < 2 or count < PROCESS_POOL_MIN_JOBS or settings.format != ExportFormat.JPEG:
+        yield encode
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as processes:
+
+        def in_process(source: Path, chosen: ExportSettings, facts: DraftFacts) -> Encoded:
+            return processes.submit(encode, source, chosen, facts).result()
+
+        yield in_process
+
+
 def export(
     drafts: Sequence[DraftRecord],
     settings: ExportSettings,
@@ -265,9 +298,13 @@ def export(
     ]
     results: list[ExportResult | None] = [None] * len(jobs)
     done = 0
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="export") as pool:
+    workers = max(1, workers)
+    with (
+        _encoder(settings, len(jobs), workers) as encoder,
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="export") as pool,
+    ):
         pending: dict[Future[ExportResult], int] = {
-            pool.submit(_export_one, job, settings, target, cancel): position
+            pool.submit(_export_one, job, settings, target, cancel, encoder): position
             for position, job in enumerate(jobs)
         }
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -9,6 +10,7 @@ import os
 import shutil
 import subprocess
 import threading
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -286,37 +288,47 @@ def test_hostile_prompts_give_safe_names_inside_the_target(library: Library, tar
     assert (target / f"draft-{dots[0].id}.png").is_file()  # nothing left of the prompt
 
 
-def _unwritable(target: Path) -> Path:
-    """A folder the export cannot write into.
-
-    Tests run as root in CI, where chmod 555 does not stop writes; there the 'folder' is a
-    plain file instead, which fails with ENOTDIR for everyone."""
+@contextlib.contextmanager
+def _read_only_folder(target: Path) -> Iterator[Path]:
+    """A real read-only folder, even for root (tests run as root in CI, where chmod 555 does
+    not stop writes): there the folder is made immutable with chattr +i."""
+    folder = target / "locked"
+    folder.mkdir()
     if os.geteuid() != 0:
-        folder = target / "locked"
-        folder.mkdir()
         folder.chmod(0o555)
-        return folder
-    blocker = target / "locked"
-    blocker.write_bytes(b"not a folder")
-    return blocker
-
-
-def test_an_unwritable_target_fails_each_file_and_leaves_nothing(library: Library, target: Path):
-    drafts = make_drafts(library, 3)
-    locked = _unwritable(target)
+        try:
+            yield folder
+        finally:
+            folder.chmod(0o755)
+        return
+    chattr = shutil.which("chattr")
+    if chattr is None or subprocess.run([chattr, "+i", str(folder)], check=False).returncode:
+        # A filesystem without immutable folders (tmpfs): a plain file where the folder should
+        # be fails every write too (ENOTDIR), which is the next best thing.
+        folder.rmdir()
+        folder.write_bytes(b"not a folder")
+        yield folder
+        return
     try:
-        report = export(drafts, ExportSettings(ExportFormat.PNG), locked)
+        yield folder
     finally:
-        if locked.is_dir():
-            locked.chmod(0o755)
+        subprocess.run([chattr, "-i", str(folder)], check=True)
+
+
+def test_a_read_only_target_fails_each_file_and_leaves_nothing(library: Library, target: Path):
+    drafts = make_drafts(library, 3)
+    with _read_only_folder(target) as locked:
+        report = export(drafts, ExportSettings(ExportFormat.PNG), locked)
+        really_read_only = locked.is_dir()
+        assert not really_read_only or list(locked.iterdir()) == []
     assert not report.exported
     assert len(report.failed) == 3
     for result in report.failed:
         message = result.message
         assert message.startswith(f"Draft {result.draft_id} was not exported: ")
+        assert not really_read_only or "permission denied" in message, message
         assert message.endswith("."), message
         assert message.count(". ") == 0, message  # one sentence
-    assert files_in(target) == (["locked"] if locked.is_file() else [])
 
 
 def test_one_failure_does_not_stop_the_rest(library: Library, target: Path):

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Mapping
+import uuid
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
 _QT_TESTS = Path(__file__).parent / "qt"
+# Read at import: the autouse fixture below clears every DRAFT_STUDIO_* variable.
+_ALLOW_NO_SECRET_SERVICE = os.environ.get("DRAFT_STUDIO_ALLOW_NO_SECRET_SERVICE") == "1"
+HOW_TO_RUN_KEYRING_TESTS = (
+    "These tests need a running Secret Service, but keyring chose {backend}. Run them with\n"
+    "  bash tests/run.sh\n"
+    "(packages: gnome-keyring dbus dbus-x11), or set DRAFT_STUDIO_ALLOW_NO_SECRET_SERVICE=1 "
+    "to skip them."
+)
 # A closed qasync loop leaves its pending Qt timers registered (asyncio.timeout, wait_for and
 # the SDK all schedule some); if the garbage collector frees the loop before they fire, Qt
 # delivers them to a deleted object and the process segfaults. Loops live for the session.
@@ -58,3 +67,30 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DRAFT_STUDIO_LIBRARY", str(home / "library"))
     monkeypatch.setenv("DRAFT_STUDIO_LOGS", str(home / "logs"))
     return home
+
+
+@pytest.fixture(scope="session")
+def secret_service() -> None:
+    """The real Secret Service, or a failure that says how to get one; never a silent pass."""
+    import keyring
+    from keyring.backends import SecretService
+
+    backend = keyring.get_keyring()
+    if isinstance(backend, SecretService.Keyring):
+        return
+    if _ALLOW_NO_SECRET_SERVICE:
+        pytest.skip("no Secret Service and DRAFT_STUDIO_ALLOW_NO_SECRET_SERVICE=1")
+    pytest.fail(HOW_TO_RUN_KEYRING_TESTS.format(backend=backend), pytrace=False)
+
+
+@pytest.fixture
+def service(secret_service: None) -> Iterator[str]:
+    """A keyring service name of the test's own, removed afterwards."""
+    import keyring
+
+    from studio.core.secrets import USERNAME
+
+    name = f"draft-studio-test-{uuid.uuid4().hex}"
+    yield name
+    if keyring.get_password(name, USERNAME) is not None:
+        keyring.delete_password(name, USERNAME)

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from studio.cli import arguments
 from studio.cli.context import CliContext, resolve_out_dir
 from studio.cli.errors import EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_OK, CliError
 from studio.core.export import (
@@ -31,26 +32,6 @@ from studio.core.library import DraftRecord, Library, LibraryError
 _FORMATS = {"original": "original", "png": "png", "jpeg": "jpeg", "jpg": "jpeg", "webp": "webp"}
 
 
-def _rating(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a rating from 0 to 5") from None
-    if not 0 <= value <= 5:
-        raise argparse.ArgumentTypeError(f"{value} is not a rating from 0 to 5")
-    return value
-
-
-def _quality(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a quality from 1 to 100") from None
-    if not 1 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"{value} is not a quality from 1 to 100")
-    return value
-
-
 def add_parser(commands: Any) -> None:
     parser = commands.add_parser(
         "export",
@@ -59,14 +40,18 @@ def add_parser(commands: Any) -> None:
     )
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--picks", action="store_true", help="drafts flagged as picks")
-    which.add_argument("--min-rating", type=_rating, metavar="N", help="drafts rated N or more")
+    which.add_argument(
+        "--min-rating", type=arguments.rating, metavar="N", help="drafts rated N or more"
+    )
     which.add_argument("--ids", type=int, nargs="+", metavar="ID", help="these drafts")
     parser.add_argument("--to", required=True, metavar="DIR", help="target folder")
     parser.add_argument(
         "--preset", choices=list(PRESETS), help="original (default), youtube, web, print…"
     )
     parser.add_argument("--format", choices=list(_FORMATS), help="instead of a preset's")
-    parser.add_argument("--quality", type=_quality, metavar="Q", help="JPEG/WebP quality 1-100")
+    parser.add_argument(
+        "--quality", type=arguments.quality, metavar="Q", help="JPEG/WebP quality 1-100"
+    )
     parser.add_argument(
         "--resize", metavar="SPEC", help="none, 2048 (long edge), 1280x720-fill, 1080x1350-fit"
     )

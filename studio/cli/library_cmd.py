@@ -8,20 +8,11 @@ import sys
 import time
 from typing import Any
 
+from studio.cli import arguments
 from studio.cli.context import CliContext
 from studio.cli.errors import EXIT_OK, CliError
 from studio.core.domain import Flag
 from studio.core.library import DraftRecord, LibraryError
-
-
-def _rating(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a rating from 0 to 5") from None
-    if not 0 <= value <= 5:
-        raise argparse.ArgumentTypeError(f"{value} is not a rating from 0 to 5")
-    return value
 
 
 def add_parser(commands: Any) -> None:
@@ -31,7 +22,9 @@ def add_parser(commands: Any) -> None:
     listing = actions.add_parser("list", help="list drafts, newest batch first")
     listing.add_argument("--json", action="store_true", help="print one JSON array")
     listing.add_argument("--picks", action="store_true", help="only drafts flagged as picks")
-    listing.add_argument("--min-rating", type=_rating, metavar="N", help="only rating >= N")
+    listing.add_argument(
+        "--min-rating", type=arguments.rating, metavar="N", help="only rating >= N"
+    )
     listing.set_defaults(handler=run_list)
 
     flag = actions.add_parser("flag", help="flag a draft as pick, reject or none")
@@ -41,7 +34,7 @@ def add_parser(commands: Any) -> None:
 
     rate = actions.add_parser("rate", help="rate a draft from 0 to 5")
     rate.add_argument("id", type=int)
-    rate.add_argument("rating", type=_rating)
+    rate.add_argument("rating", type=arguments.rating)
     rate.set_defaults(handler=run_rate)
 
 

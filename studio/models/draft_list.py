@@ -6,7 +6,6 @@ flags, ratings and engine events keep every draft current even while it is hidde
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from PySide6.QtCore import (
     QUrl,
 )
 
-from studio.core.domain import ErrorKind, Flag, SlotStatus
+from studio.core.domain import Flag, SlotStatus
 from studio.core.engine.events import (
     BatchQueued,
     EngineEvent,
@@ -41,6 +40,13 @@ from studio.core.engine.events import (
     SlotSucceeded,
 )
 from studio.core.library import DraftRecord, Library, LibraryError, StoredImage
+from studio.models.draft_labels import (
+    block_label,
+    failure_label,
+    format_clock,
+    format_money,
+    state_label,
+)
 from studio.models.thumbnails import ThumbnailCache
 
 log = logging.getLogger(__name__)
@@ -113,48 +119,6 @@ _CLOCK_ROLES = [
     int(Qt.ItemDataRole.AccessibleTextRole),
 ]
 
-_KIND_LABELS: dict[str, str] = {
-    ErrorKind.INVALID_KEY: "API key rejected",
-    ErrorKind.PERMISSION: "no access to model",
-    ErrorKind.MODEL_NOT_FOUND: "model not found",
-    ErrorKind.BAD_ARGUMENT: "request refused",
-    ErrorKind.RATE_LIMITED: "rate limited",
-    ErrorKind.DAILY_QUOTA: "daily quota used up",
-    ErrorKind.OVERLOADED: "service busy",
-    ErrorKind.SERVER_ERROR: "server error",
-    ErrorKind.TIMEOUT: "timed out",
-    ErrorKind.NETWORK: "network error",
-    ErrorKind.BAD_RESPONSE: "bad response",
-    ErrorKind.BUDGET: "budget reached",
-    ErrorKind.INTERRUPTED: "interrupted",
-    ErrorKind.INTERNAL: "internal error",
-}
-_BLOCK_LABELS: dict[str, str] = {
-    "SAFETY": "safety",
-    "IMAGE_SAFETY": "safety",
-    "PROHIBITED_CONTENT": "prohibited content",
-    "IMAGE_PROHIBITED_CONTENT": "prohibited content",
-    "BLOCKLIST": "blocked term",
-    "RECITATION": "too close to existing work",
-    "IMAGE_RECITATION": "too close to existing work",
-    "SPII": "personal information",
-    "JAILBREAK": "safety rules",
-    "MODEL_ARMOR": "project policy",
-    "MAX_TOKENS": "ran out of tokens",
-    "NO_IMAGE": "no image returned",
-    "IMAGE_OTHER": "no reason given",
-    "OTHER": "no reason given",
-}
-_STATE_LABELS: dict[SlotStatus, str] = {
-    SlotStatus.QUEUED: "Queued",
-    SlotStatus.RUNNING: "Running",
-    SlotStatus.RETRYING: "Retrying",
-    SlotStatus.SUCCEEDED: "Done",
-    SlotStatus.BLOCKED: "Blocked",
-    SlotStatus.FAILED: "Failed",
-    SlotStatus.CANCELLED: "Cancelled",
-    SlotStatus.INTERRUPTED: "Interrupted",
-}
 _UNREADABLE_THUMBNAIL = "image file unreadable"
 
 
@@ -165,47 +129,6 @@ def item_data(index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
     turns the answer into a QVariant and back."""
     model = index.model()
     return None if model is None else model.data(index, role)
-
-
-def failure_label(kind: str | None) -> str | None:
-    if kind is None:
-        return None
-    return _KIND_LABELS.get(kind, kind.replace("_", " "))
-
-
-def block_label(reason: str | None) -> str:
-    if not reason:
-        return "no reason given"
-    return _BLOCK_LABELS.get(reason, reason.lower().replace("_", " "))
-
-
-def state_label(
-    status: SlotStatus, elapsed_s: float | None = None, retry_in_s: float | None = None
-) -> str:
-    """The words on a placeholder's chip: "Running 2.1 s", "Retrying in 4 s", "Failed"."""
-    if status == SlotStatus.RUNNING and elapsed_s is not None:
-        return f"Running {elapsed_s:.1f} s"
-    if status == SlotStatus.RETRYING and retry_in_s is not None:
-        seconds = math.ceil(retry_in_s)
-        # At zero the request is being sent again; "in 0 s" would read as stuck.
-        return f"Retrying in {seconds} s" if seconds > 0 else "Retrying…"
-    return _STATE_LABELS[status]
-
-
-def format_money(usd: float) -> str:
-    # Drafts cost fractions of a cent; two decimals would show most batches as $0.00.
-    return f"${usd:.2f}" if usd >= 0.1 or usd == 0 else f"${usd:.3f}"
-
-
-def format_clock(timestamp: float, now: float | None = None) -> str:
-    """Just the time for today's batches; older ones also need the day to be told apart."""
-    moment = time.localtime(timestamp)
-    today = time.localtime(time.time() if now is None else now)
-    day = f"{moment.tm_mday} {time.strftime('%b', moment)}"
-    if moment.tm_year != today.tm_year:
-        return f"{day} {moment.tm_year}"
-    clock = time.strftime("%H:%M", moment)
-    return clock if moment.tm_yday == today.tm_yday else f"{day} {clock}"
 
 
 def _aspect_value(width: int | None, height: int | None, aspect: str) -> float:

@@ -8,12 +8,9 @@ through `call` and `run`, and hears from it through queued Qt signals."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
-
-log = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
 
@@ -31,15 +28,8 @@ class EngineThread:
         self.loop.run_forever()
 
     def call(self, function: Callable[..., object], *args: object) -> None:
-        """Runs `function(*args)` on the engine's loop; failures are logged, not raised."""
-
-        def guarded() -> None:
-            try:
-                function(*args)
-            except Exception:
-                log.exception("engine call %s failed", getattr(function, "__name__", function))
-
-        self.loop.call_soon_threadsafe(guarded)
+        """Runs `function(*args)` on the engine's loop, soon; the caller reports failures."""
+        self.loop.call_soon_threadsafe(function, *args)
 
     async def run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
         """Awaits, from the GUI's loop, a coroutine that runs on the engine's loop."""

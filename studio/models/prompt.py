@@ -97,8 +97,10 @@ class PromptModel(QObject):
             self.changed.emit()
 
     def set_remaining_budget(self, remaining: float | None) -> None:
-        self.remaining_budget_usd = remaining
-        self.changed.emit()
+        # Called on every status tick while images stream; only a new value is news.
+        if remaining != self.remaining_budget_usd:
+            self.remaining_budget_usd = remaining
+            self.changed.emit()
 
     def add_reference(self, path: Path) -> None:
         """Reads, checks and downscales the image off the GUI thread."""

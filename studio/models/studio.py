@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -42,7 +43,7 @@ class StudioModel(QObject):
     engine_event = Signal(object)  # every EngineEvent, for the grid model
     # Emitted on the engine's thread; Qt queues it to this object's (the GUI) thread.
     _posted = Signal(object)
-    _retry_refused = Signal(str)
+    _engine_refused = Signal(str)
     stats_changed = Signal()
     # Errors that need the user: (kind, sentence, action label); shown once, in one banner.
     notice = Signal(str, str, str)
@@ -72,7 +73,7 @@ class StudioModel(QObject):
         )
         self._thread = EngineThread()
         self._posted.connect(self._on_event)
-        self._retry_refused.connect(lambda text: self.notice.emit("retry", text, ""))
+        self._engine_refused.connect(lambda text: self.notice.emit("engine", text, ""))
         self.engine.subscribe(self._posted.emit)
         self._batch_total = 0
         self._batch_finished = 0
@@ -97,6 +98,20 @@ class StudioModel(QObject):
 
     # -- actions -------------------------------------------------------------------------------
 
+    def _in_engine(self, what: str, function: Callable[..., object], *args: object) -> None:
+        """Runs an engine action on its thread; a failure becomes one sentence in the banner."""
+
+        def guarded() -> None:
+            try:
+                function(*args)
+            except (LibraryError, ValueError, CatalogError) as exc:
+                self._engine_refused.emit(str(exc))
+            except Exception:
+                log.exception("%s failed", what)
+                self._engine_refused.emit(f"{what} failed; details are in the log.")
+
+        self._thread.call(guarded)
+
     def generate(self, spec: BatchSpec) -> None:
         """Queues a batch; raises ValueError with one sentence when the request is invalid.
 
@@ -105,33 +120,27 @@ class StudioModel(QObject):
             spec.validate(self.catalog)
         except CatalogError as exc:
             raise ValueError(str(exc)) from None
-        self._thread.call(self.engine.submit, spec)
+        self._in_engine("Queuing the batch", self.engine.submit, spec)
         self._batch_total += spec.count
         self._tick()
 
     def stop(self) -> None:
-        self._thread.call(self.engine.cancel_all)
+        self._in_engine("Stopping", self.engine.cancel_all)
 
     def cancel_batch(self, batch_id: int) -> None:
-        self._thread.call(self.engine.cancel_batch, batch_id)
+        self._in_engine("Stopping the batch", self.engine.cancel_batch, batch_id)
 
     def retry(self, draft_id: int) -> None:
         def rebuild(draft: DraftRecord) -> BatchSpec:
             # Reference images are not kept in the library; a retry sends the prompt alone.
             return BatchSpec(draft.prompt, draft.model, draft.aspect, draft.size, count=1)
 
-        def start() -> None:
-            try:
-                self.engine.retry(draft_id, rebuild)
-            except (LibraryError, ValueError, CatalogError) as exc:
-                self._retry_refused.emit(str(exc))
-
-        self._thread.call(start)
+        self._in_engine("Retrying", self.engine.retry, draft_id, rebuild)
         self._batch_total += 1
         self._tick()
 
     def resume(self) -> None:
-        self._thread.call(self.engine.resume)
+        self._in_engine("Resuming", self.engine.resume)
 
     def apply_settings(self, settings: Settings) -> None:
         self.catalog = settings.catalog()
@@ -141,7 +150,7 @@ class StudioModel(QObject):
             self.engine.set_max_concurrency(settings.max_concurrency)
             self.engine.set_budgets(settings.session_budget_usd, settings.daily_budget_usd)
 
-        self._thread.call(apply, self.catalog)
+        self._in_engine("Applying the settings", apply, self.catalog)
         self._tick()
 
     def switch_backend(self, backend: ImageBackend, *, sandbox: bool) -> None:
@@ -155,7 +164,7 @@ class StudioModel(QObject):
                 self.engine.resume()
             self._thread.loop.create_task(old.aclose())
 
-        self._thread.call(switch)
+        self._in_engine("Switching the service", switch)
         self.sandbox = sandbox
         self.backend_changed.emit(sandbox)
 

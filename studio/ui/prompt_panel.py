@@ -305,7 +305,8 @@ class PromptPanel(QWidget):
         self.problem.setText(problem or "")
         self.problem.setVisible(bool(problem))
         self.generate.setEnabled(bool(model.prompt.strip()) and problem is None)
-        self._history_words.setStringList(model.history)
+        if self._history_words.stringList() != model.history:
+            self._history_words.setStringList(model.history)
 
     def set_running(self, running: bool) -> None:
         self.stop.setEnabled(running)

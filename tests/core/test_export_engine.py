@@ -36,7 +36,14 @@ META = ResponseMeta(response_id="r1", model_version="m", latency_s=1.0, cost_usd
 MODEL = "gemini-3.1-flash-lite-image"
 PROMPT = "A kite over the dunes — “golden hour” & <wind>"
 EXIFTOOL = shutil.which("exiftool")
-needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed")
+
+
+@pytest.fixture
+def exiftool() -> str:
+    """The independent reader the metadata checks rely on; .ci/run installs it."""
+    if EXIFTOOL is None:
+        pytest.fail("exiftool is needed (Debian: libimage-exiftool-perl)", pytrace=False)
+    return EXIFTOOL
 
 
 def png(size: tuple[int, int] = (64, 48), *, noisy: bool = False, alpha: bool = False) -> bytes:
@@ -108,7 +115,7 @@ def test_original_is_byte_identical_and_the_default(library: Library, target: Pa
     assert files_in(target) == [result.path.name]  # no sidecar unless asked for
 
 
-@needs_exiftool
+@pytest.mark.usefixtures("exiftool")
 def test_original_metadata_goes_to_an_xmp_sidecar(library: Library, target: Path):
     (draft,) = make_drafts(library, flag=Flag.REJECT)
     assert draft.path is not None
@@ -127,7 +134,7 @@ def test_original_metadata_goes_to_an_xmp_sidecar(library: Library, target: Path
     assert "path" not in data
 
 
-@needs_exiftool
+@pytest.mark.usefixtures("exiftool")
 @pytest.mark.parametrize("fmt", [ExportFormat.PNG, ExportFormat.JPEG, ExportFormat.WEBP])
 def test_embedded_metadata_is_readable_by_exiftool(
     library: Library, target: Path, fmt: ExportFormat
@@ -162,7 +169,7 @@ def test_embedded_metadata_is_readable_by_exiftool(
     assert draft.path.name.encode() not in raw
 
 
-@needs_exiftool
+@pytest.mark.usefixtures("exiftool")
 def test_strip_metadata_leaves_none(library: Library, target: Path):
     (draft,) = make_drafts(library)
     settings = ExportSettings(ExportFormat.JPEG, strip_metadata=True, sidecar=True)
@@ -424,6 +431,7 @@ def test_results_keep_the_input_order(library: Library, target: Path):
     assert [r.path.name for r in report.exported if r.path] == [f"{d.id}.webp" for d in drafts]
 
 
+@pytest.mark.usefixtures("exiftool")
 def test_large_jpeg_exports_encode_in_worker_processes(library: Library, target: Path):
     drafts = make_drafts(library, PROCESS_POOL_MIN_JOBS, data=png((320, 200), noisy=True))
     settings = PRESETS["youtube"].settings

@@ -32,36 +32,10 @@ from studio.core.secrets import (
     KeyStore,
     describe_backend,
 )
+from tests.conftest import HOW_TO_RUN_KEYRING_TESTS
 
 KEY = "AIzaSyTESTtestTESTtestTESTtestTESTtes"
 OTHER_KEY = "AIzaSyOTHERotherOTHERotherOTHERother1"
-# Read at import: the autouse fixture in conftest.py clears every DRAFT_STUDIO_* variable.
-_ALLOW_MISSING = os.environ.get("DRAFT_STUDIO_ALLOW_NO_SECRET_SERVICE") == "1"
-_HOW_TO_RUN = (
-    "These tests need a running Secret Service, but keyring chose {backend}. Run them with:\n"
-    "  dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon --unlock "
-    "--components=secrets >/dev/null; .venv/bin/pytest tests/core/test_secrets.py'\n"
-    "(packages: gnome-keyring dbus dbus-x11), or set DRAFT_STUDIO_ALLOW_NO_SECRET_SERVICE=1 "
-    "to skip them."
-)
-
-
-@pytest.fixture(scope="module")
-def secret_service() -> None:
-    backend = keyring.get_keyring()
-    if isinstance(backend, SecretService.Keyring):
-        return
-    if _ALLOW_MISSING:
-        pytest.skip("no Secret Service and DRAFT_STUDIO_ALLOW_NO_SECRET_SERVICE=1")
-    pytest.fail(_HOW_TO_RUN.format(backend=backend), pytrace=False)
-
-
-@pytest.fixture
-def service(secret_service: None) -> Iterator[str]:
-    name = f"draft-studio-test-{uuid.uuid4()}"
-    yield name
-    if keyring.get_password(name, USERNAME) is not None:
-        keyring.delete_password(name, USERNAME)
 
 
 @pytest.fixture
@@ -189,7 +163,9 @@ def test_a_locked_keyring_is_explained_and_env_still_works(tmp_path: Path) -> No
     # Locking is one-way without a display to type the password into, so this runs on a
     # private keyring daemon instead of the one the other tests share.
     if not (shutil.which("dbus-run-session") and shutil.which("gnome-keyring-daemon")):
-        pytest.fail(_HOW_TO_RUN.format(backend="no gnome-keyring-daemon"), pytrace=False)
+        pytest.fail(
+            HOW_TO_RUN_KEYRING_TESTS.format(backend="no gnome-keyring-daemon"), pytrace=False
+        )
     script = tmp_path / "locked.py"
     script.write_text(_LOCKED_SCRIPT, encoding="utf-8")
     shell = (

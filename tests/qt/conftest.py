@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
-import keyring
-import keyring.errors
 import pytest
 from PySide6.QtCore import SignalInstance
 
@@ -51,12 +47,3 @@ async def window(qtbot, fast_sandbox) -> AsyncIterator[MainWindow]:
     yield main
     main.close()
     await services.aclose()
-
-
-@pytest.fixture
-def secret_service_name() -> Iterator[str]:
-    """A keyring service of the test's own in the real Secret Service, removed afterwards."""
-    name = f"draft-studio-test-{uuid.uuid4().hex[:8]}"
-    yield name
-    with contextlib.suppress(keyring.errors.PasswordDeleteError):
-        keyring.delete_password(name, "api-key")

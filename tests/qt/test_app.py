@@ -164,9 +164,9 @@ async def test_a_blocked_slot_says_why_and_retries_from_the_inspector(window: Ma
 
 
 async def test_saving_a_key_leaves_the_sandbox_and_removing_it_returns(
-    qtbot, fast_sandbox, secret_service_name
+    qtbot, fast_sandbox, service
 ):
-    store = KeyStore(secret_service_name)
+    store = KeyStore(service)
     services = await build_services(key_store=store)
     window = MainWindow(services)
     qtbot.addWidget(window)
@@ -175,11 +175,11 @@ async def test_saving_a_key_leaves_the_sandbox_and_removing_it_returns(
         await services.keys.save("test-key-for-the-app")
         await until(lambda: not services.studio.sandbox, services.studio.backend_changed)
         assert not window.banner.sandbox
-        assert keyring.get_password(secret_service_name, "api-key") == "test-key-for-the-app"
+        assert keyring.get_password(service, "api-key") == "test-key-for-the-app"
         await services.keys.remove()
         await until(lambda: services.studio.sandbox, services.studio.backend_changed)
         assert window.banner.sandbox
-        assert keyring.get_password(secret_service_name, "api-key") is None
+        assert keyring.get_password(service, "api-key") is None
     finally:
         window.close()
         await services.aclose()

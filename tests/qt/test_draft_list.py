@@ -26,14 +26,13 @@ from studio.core.engine.events import (
     SlotSucceeded,
 )
 from studio.core.library import BatchRecord, DraftRecord, Library, StoredImage
+from studio.models.draft_labels import format_money, state_label
 from studio.models.draft_list import (
     DraftFilter,
     DraftListModel,
     FilterMode,
     Role,
     RowKind,
-    format_money,
-    state_label,
 )
 from studio.models.thumbnails import ThumbnailCache
 

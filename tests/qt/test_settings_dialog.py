@@ -17,9 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import socket
-import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,7 @@ import keyring
 import keyring.backend
 import keyring.errors
 import pytest
-from keyring.backends import SecretService, fail
+from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -53,14 +51,6 @@ from studio.ui.settings_dialog import SettingsDialog, price_text
 KEY = "AIzaSyTESTtestTESTtestTESTtestTESTtes"
 INVALID_KEY = "invalid-AIzaSyTESTtestTESTtestTESTtest"
 NOPERM_KEY = "noperm-AIzaSyTESTtestTESTtestTESTtestT"
-# Read at import: the autouse fixture in tests/conftest.py clears every DRAFT_STUDIO_* variable.
-_ALLOW_MISSING = os.environ.get("DRAFT_STUDIO_ALLOW_NO_SECRET_SERVICE") == "1"
-_HOW_TO_RUN = (
-    "These tests need a running Secret Service, but keyring chose {backend}. Run them with:\n"
-    "  XDG_DATA_HOME=$(mktemp -d) dbus-run-session -- sh -c 'echo -n pw | gnome-keyring-daemon "
-    "--unlock --components=secrets >/dev/null; .venv/bin/pytest tests/qt'\n"
-    "or set DRAFT_STUDIO_ALLOW_NO_SECRET_SERVICE=1 to skip them."
-)
 
 
 # Waiting without a nested event loop.
@@ -109,24 +99,6 @@ def visible_texts(root: QWidget) -> list[str]:
 
 
 # Fixtures.
-
-
-@pytest.fixture(scope="module")
-def secret_service() -> None:
-    backend = keyring.get_keyring()
-    if isinstance(backend, SecretService.Keyring):
-        return
-    if _ALLOW_MISSING:
-        pytest.skip("no Secret Service and DRAFT_STUDIO_ALLOW_NO_SECRET_SERVICE=1")
-    pytest.fail(_HOW_TO_RUN.format(backend=backend), pytrace=False)
-
-
-@pytest.fixture
-def service(secret_service: None) -> Iterator[str]:
-    name = f"draft-studio-test-{uuid.uuid4()}"
-    yield name
-    if keyring.get_password(name, USERNAME) is not None:
-        keyring.delete_password(name, USERNAME)
 
 
 @pytest.fixture

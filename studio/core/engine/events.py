@@ -72,7 +72,7 @@ class QueuePaused:
 
 @dataclass(frozen=True, slots=True)
 class QueueResumed:
-    pass
+    """The queue sends again after a pause."""
 
 
 EngineEvent = (

@@ -99,7 +99,7 @@ ProgressCallback = Callable[[int, int, ExportResult], None]
 
 
 class _NameTaken(Exception):
-    pass
+    """Another file got this name first; the next numbered name is tried."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,7 @@ _FORBIDDEN = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
 class TemplateError(ValueError):
-    pass
+    """A naming template the engine cannot render; the message says why."""
 
 
 def _fields(template: str) -> list[tuple[str, str | None, str | None]]:

@@ -24,7 +24,7 @@ class DecodedImage:
 
 
 class UnreadableImage(ValueError):
-    pass
+    """The bytes the service sent do not decode as an image."""
 
 
 def extension_for(mime_type: str) -> str:

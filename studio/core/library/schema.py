@@ -68,7 +68,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class SchemaTooNew(RuntimeError):
-    pass
+    """The library was written by a newer Draft Studio; the message says to update."""
 
 
 def migrate(conn: sqlite3.Connection) -> None:

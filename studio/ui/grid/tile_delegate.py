@@ -19,7 +19,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from studio.core.domain import Flag, SlotStatus
-from studio.models.draft_list import Role, RowKind, item_data, state_label
+from studio.models.draft_labels import state_label
+from studio.models.draft_list import Role, RowKind, item_data
 from studio.ui.theme import ACCENT, ERROR_RED, PICK_GREEN, SANDBOX_AMBER
 
 MIN_TILE_SIZE = 96

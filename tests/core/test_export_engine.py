@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import threading
-from collections.abc import Iterator
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,15 +24,19 @@ from studio.core.domain import Flag, GeneratedImage, ResponseMeta
 from studio.core.export import (
     PRESETS,
     ExportFormat,
+    ExportInterrupted,
+    ExportResult,
     ExportSettings,
     Outcome,
     Resize,
     ResizeMode,
     export,
 )
-from studio.core.export.engine import PROCESS_POOL_MIN_JOBS
-from studio.core.export.metadata import TRAINED_ALGORITHMIC_MEDIA
+from studio.core.export.encode import Encoded, EncodeError
+from studio.core.export.engine import PROCESS_POOL_MIN_JOBS, STALE_TEMP_AGE_S, _encoder
+from studio.core.export.metadata import TRAINED_ALGORITHMIC_MEDIA, DraftFacts
 from studio.core.library import BatchRecord, DraftRecord, Library
+from tests.read_only import read_only_folder
 
 META = ResponseMeta(response_id="r1", model_version="m", latency_s=1.0, cost_usd=0.01)
 MODEL = "gemini-3.1-flash-lite-image"
@@ -158,15 +164,23 @@ def test_embedded_metadata_is_readable_by_exiftool(
         assert tags["PNG:Description"] == PROMPT
         assert tags["PNG:Software"].startswith("Draft Studio")
         assert "seed 7" in tags["PNG:Comment"]
-    if fmt == ExportFormat.JPEG:
-        # EXIF strings are ASCII by the standard: the typographic quotes do not survive there.
-        assert tags["EXIF:ImageDescription"].startswith("A kite over the dunes")
+    if fmt in (ExportFormat.JPEG, ExportFormat.WEBP):
+        assert tags["EXIF:ImageDescription"] == PROMPT  # UTF-8: the quotes and dash survive
         assert "EXIF:DateTimeOriginal" in tags
     # Nothing local leaks into the file: not the library folder, not the file's own name.
     raw = result.path.read_bytes()
     assert str(library.root).encode() not in raw
     assert draft.path is not None
     assert draft.path.name.encode() not in raw
+
+
+@pytest.mark.usefixtures("exiftool")
+def test_exif_description_keeps_any_script(library: Library, target: Path):
+    prompt = "夕暮れの砂丘に凧 — Воздушный змей 🪁"
+    (draft,) = make_drafts(library, prompt=prompt)
+    (result,) = export([draft], ExportSettings(ExportFormat.JPEG), target).exported
+    assert result.path is not None
+    assert exif_of(result.path)["EXIF:ImageDescription"] == prompt
 
 
 @pytest.mark.usefixtures("exiftool")
@@ -295,36 +309,9 @@ def test_hostile_prompts_give_safe_names_inside_the_target(library: Library, tar
     assert (target / f"draft-{dots[0].id}.png").is_file()  # nothing left of the prompt
 
 
-@contextlib.contextmanager
-def _read_only_folder(target: Path) -> Iterator[Path]:
-    """A real read-only folder, even for root (tests run as root in CI, where chmod 555 does
-    not stop writes): there the folder is made immutable with chattr +i."""
-    folder = target / "locked"
-    folder.mkdir()
-    if os.geteuid() != 0:
-        folder.chmod(0o555)
-        try:
-            yield folder
-        finally:
-            folder.chmod(0o755)
-        return
-    chattr = shutil.which("chattr")
-    if chattr is None or subprocess.run([chattr, "+i", str(folder)], check=False).returncode:
-        # A filesystem without immutable folders (tmpfs): a plain file where the folder should
-        # be fails every write too (ENOTDIR), which is the next best thing.
-        folder.rmdir()
-        folder.write_bytes(b"not a folder")
-        yield folder
-        return
-    try:
-        yield folder
-    finally:
-        subprocess.run([chattr, "-i", str(folder)], check=True)
-
-
 def test_a_read_only_target_fails_each_file_and_leaves_nothing(library: Library, target: Path):
     drafts = make_drafts(library, 3)
-    with _read_only_folder(target) as locked:
+    with read_only_folder(target) as locked:
         report = export(drafts, ExportSettings(ExportFormat.PNG), locked)
         really_read_only = locked.is_dir()
         assert not really_read_only or list(locked.iterdir()) == []
@@ -443,3 +430,177 @@ def test_large_jpeg_exports_encode_in_worker_processes(library: Library, target:
         with Image.open(result.path) as image:
             assert image.size == (1280, 720)
         assert exif_of(result.path)["XMP:Description"] == PROMPT
+
+
+def test_ctrl_c_finishes_the_files_in_flight_and_keeps_the_report(
+    library: Library, target: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import studio.core.export.engine as engine_module
+    from studio.core.export.encode import encode as real_encode
+
+    drafts = make_drafts(library, 8)
+    first_two = {drafts[0].id, drafts[1].id}
+    cancel = threading.Event()
+    in_flight = threading.Semaphore(0)
+
+    def encode_in_flight(source: Path, chosen: ExportSettings, facts: DraftFacts) -> Encoded:
+        # The files after the first two are still encoding when Ctrl+C arrives, so the test
+        # knows which files were in flight instead of racing a timer.
+        if facts.id not in first_two:
+            in_flight.release()
+            cancel.wait(5)
+        return real_encode(source, chosen, facts)
+
+    def ctrl_c_after_two(done: int, total: int, result: ExportResult) -> None:
+        if done == 2:
+            assert in_flight.acquire(timeout=5)
+            assert in_flight.acquire(timeout=5)
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine_module, "encode", encode_in_flight)
+    settings = ExportSettings(ExportFormat.PNG)
+    with pytest.raises(ExportInterrupted) as caught:
+        export(drafts, settings, target, cancel=cancel, progress=ctrl_c_after_two, workers=2)
+    assert isinstance(caught.value, KeyboardInterrupt)  # callers that only know Ctrl+C still stop
+    assert isinstance(caught.value.__cause__, KeyboardInterrupt)
+    report = caught.value.report
+    assert report.cancelled
+    assert [r.draft_id for r in report.results] == [d.id for d in drafts]
+    assert [r.outcome for r in report.results] == [Outcome.EXPORTED] * 4 + [Outcome.CANCELLED] * 4
+    assert set(target.iterdir()) == {r.path for r in report.exported}  # and no partial file
+    for result in report.exported:
+        assert result.path is not None
+        assert result.path.stat().st_size == result.byte_size
+        with Image.open(result.path) as image:
+            image.load()
+
+
+def test_a_failing_progress_callback_propagates_and_leaves_only_complete_files(
+    library: Library, target: Path
+):
+    drafts = make_drafts(library, 6)
+
+    def broken_progress(done: int, total: int, result: ExportResult) -> None:
+        raise RuntimeError("the progress display broke")
+
+    with pytest.raises(RuntimeError, match="progress display"):  # not an ExportInterrupted
+        export(drafts, ExportSettings(ExportFormat.PNG), target, progress=broken_progress)
+    for path in target.iterdir():
+        assert path.suffix == ".png"
+        with Image.open(path) as image:
+            image.load()
+
+
+def _ignores_sigint(pid: int) -> bool:
+    status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    (mask,) = [line.split()[1] for line in status.splitlines() if line.startswith("SigIgn:")]
+    return bool(int(mask, 16) >> (signal.SIGINT - 1) & 1)
+
+
+def _wait_until_ignoring_sigint(pid: int) -> None:
+    """A worker that is still starting up has not installed its handler yet."""
+    deadline = time.monotonic() + 10
+    while not _ignores_sigint(pid):
+        assert time.monotonic() < deadline, f"worker {pid} never started ignoring SIGINT"
+        time.sleep(0.01)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc (Linux)")
+def test_ctrl_c_in_a_terminal_lets_encoder_processes_finish(library: Library, target: Path):
+    drafts = make_drafts(library, PROCESS_POOL_MIN_JOBS, data=png((320, 200), noisy=True))
+
+    def ctrl_c_for_the_process_group(done: int, total: int, result: ExportResult) -> None:
+        # A terminal's Ctrl+C reaches every process in its group, encoder workers included.
+        if done == 1:
+            for worker in multiprocessing.active_children():
+                assert worker.pid is not None
+                _wait_until_ignoring_sigint(worker.pid)
+                os.kill(worker.pid, signal.SIGINT)
+            raise KeyboardInterrupt
+
+    settings = ExportSettings(ExportFormat.JPEG)
+    with pytest.raises(ExportInterrupted) as caught:
+        export(drafts, settings, target, progress=ctrl_c_for_the_process_group, workers=2)
+    report = caught.value.report
+    assert [r.draft_id for r in report.results] == [d.id for d in drafts]
+    assert not report.failed
+    assert report.exported
+    assert set(target.iterdir()) == {r.path for r in report.exported}
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()  # reaped: the pid names no process now
+    return child.pid
+
+
+def _make_old(*paths: Path) -> None:
+    old = time.time() - STALE_TEMP_AGE_S - 60
+    for path in paths:
+        os.utime(path, (old, old), follow_symlinks=False)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="only POSIX can tell that a pid is not running")
+def test_an_export_removes_temp_files_of_killed_exports(
+    library: Library, target: Path, tmp_path: Path
+):
+    dead = target / f".export-{_dead_pid()}-{'a' * 12}.partial"
+    live = target / f".export-{os.getpid()}-{'b' * 12}.partial"
+    unrelated = [target / "notes.partial", target / ".export-notes.partial"]
+    for path in (dead, live, *unrelated):
+        path.write_bytes(b"half a file")
+    _make_old(*unrelated)
+    outside = tmp_path / "outside.partial"
+    outside.write_bytes(b"not ours")
+    link = target / f".export-{_dead_pid()}-{'c' * 12}.partial"
+    link.symlink_to(outside)
+    folder = target / f".export-{_dead_pid()}-{'d' * 12}.partial"
+    folder.mkdir()
+
+    (draft,) = make_drafts(library)
+    (result,) = export([draft], ExportSettings(), target).exported
+
+    assert not dead.exists()
+    assert live.exists()  # a temp file of this very process, perhaps another export's
+    assert all(path.exists() for path in unrelated)
+    assert link.is_symlink()
+    assert outside.exists()
+    assert folder.is_dir()
+    assert result.path is not None
+    assert result.path.is_file()
+
+
+def test_an_export_removes_old_temp_files_in_template_subfolders(library: Library, target: Path):
+    (draft,) = make_drafts(library)
+    subfolder = target / str(draft.batch_id)
+    subfolder.mkdir()
+    old_format = subfolder / f".export-{'a' * 12}.partial"
+    old = subfolder / f".export-{os.getpid()}-{'b' * 12}.partial"
+    fresh = subfolder / f".export-{os.getpid()}-{'c' * 12}.partial"
+    notes = subfolder / "notes.partial"
+    for path in (old_format, old, fresh, notes):
+        path.write_bytes(b"half a file")
+    _make_old(old, notes)
+
+    settings = ExportSettings(name_template="{batch}/{id}")
+    (result,) = export([draft], settings, target).exported
+
+    assert not old_format.exists()  # no running version writes names without a pid
+    assert not old.exists()  # pids get reused: after an hour the age alone decides
+    assert fresh.exists()
+    assert notes.exists()
+    assert result.path == subfolder / f"{draft.id}.png"
+
+
+def test_a_killed_encoder_process_fails_its_file_with_a_reason(library: Library):
+    (draft,) = make_drafts(library)
+    assert draft.path is not None
+    settings = PRESETS["youtube"].settings
+    facts = DraftFacts.of(draft)
+    with _encoder(settings, PROCESS_POOL_MIN_JOBS, 2) as encoder:
+        assert encoder(draft.path, settings, facts).width == 1280  # the workers are up
+        for worker in multiprocessing.active_children():
+            worker.kill()
+            worker.join()
+        with pytest.raises(EncodeError, match="the encoder process stopped unexpectedly"):
+            encoder(draft.path, settings, facts)

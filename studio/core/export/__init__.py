@@ -2,7 +2,13 @@
 
 Qt-free: the GUI runs `export()` on a worker thread, the CLI calls it directly."""
 
-from studio.core.export.engine import ExportReport, ExportResult, Outcome, export
+from studio.core.export.engine import (
+    ExportInterrupted,
+    ExportReport,
+    ExportResult,
+    Outcome,
+    export,
+)
 from studio.core.export.naming import TemplateError, render_name, sanitise_component
 from studio.core.export.presets import (
     PRESETS,
@@ -19,6 +25,7 @@ from studio.core.export.presets import (
 __all__ = [
     "PRESETS",
     "ExportFormat",
+    "ExportInterrupted",
     "ExportReport",
     "ExportResult",
     "ExportSettings",

@@ -9,12 +9,15 @@ import contextlib
 import errno
 import multiprocessing
 import os
+import re
+import signal
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
+    BrokenExecutor,
     Future,
     ProcessPoolExecutor,
     ThreadPoolExecutor,
@@ -32,6 +35,12 @@ from studio.core.library import DraftRecord
 from studio.core.library.files import fsync_folder
 
 TEMP_SUFFIX = ".partial"
+# What an export writes before a file is complete: '.export-<pid>-<12 hex>.partial'. The older
+# '.export-<12 hex>.partial' had no pid; no running version writes it any more.
+_TEMP_NAME = re.compile(r"\.export-(?:(?P<pid>\d{1,9})-)?[0-9a-f]{12}\.partial")
+# Older than this, a temp file is an orphan even if its pid is running again (pids get reused,
+# and Windows cannot be asked); writing one takes seconds, not an hour.
+STALE_TEMP_AGE_S = 3600.0
 # Threads for most formats: Pillow drops the GIL in resize and in the PNG and WebP encoders,
 # so two threads keep both cores busy. Measured on 2 cores, 12 noisy 1024² images: Web 1.85 s
 # serial, 0.92 s with two threads, 1.04 s with two spawned processes; Print PNG 1.40 / 0.70 /
@@ -98,6 +107,15 @@ class ExportReport:
 ProgressCallback = Callable[[int, int, ExportResult], None]
 
 
+class ExportInterrupted(KeyboardInterrupt):
+    """Ctrl+C during `export()`, raised once the files in flight are complete; `report` says
+    what was exported, what failed and what was skipped."""
+
+    def __init__(self, report: ExportReport) -> None:
+        super().__init__("the export was interrupted")
+        self.report = report
+
+
 class _NameTaken(Exception):
     """Another file got this name first; the next numbered name is tried."""
 
@@ -128,7 +146,7 @@ def _reason(exc: OSError, where: Path) -> str:
 
 
 def _write_temp(folder: Path, data: bytes) -> Path:
-    temp = folder / f".export-{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}"
+    temp = folder / f".export-{os.getpid()}-{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -139,6 +157,56 @@ def _write_temp(folder: Path, data: bytes) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return temp
+
+
+def _process_running(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would send CTRL_C_EVENT there; the age rule decides
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process, but running
+    return True
+
+
+def _is_stale_temp(entry: os.DirEntry[str], now: float) -> bool:
+    match = _TEMP_NAME.fullmatch(entry.name)
+    if match is None or not entry.is_file(follow_symlinks=False):
+        return False
+    if match["pid"] is None:
+        return True
+    age = now - entry.stat(follow_symlinks=False).st_mtime
+    return age > STALE_TEMP_AGE_S or not _process_running(int(match["pid"]))
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """Deletes the temp files of exports that were killed mid-write; nothing else, and no
+    error here stops the export, which does not need the space back to succeed."""
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            with contextlib.suppress(OSError):
+                if _is_stale_temp(entry, now):
+                    os.unlink(entry.path)
+
+
+class _FolderSweep:
+    """Removes stale temp files from each folder an export writes into, once per folder."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._swept: set[Path] = set()
+
+    def __call__(self, folder: Path) -> None:
+        with self._lock:
+            first = folder not in self._swept
+            self._swept.add(folder)
+        # Outside the lock: threads writing elsewhere need not wait, and a sweep running
+        # beside this export's own writes never takes them (their pid is running).
+        if first:
+            _remove_stale_temps(folder)
 
 
 def _publish(temp: Path, final: Path) -> None:
@@ -182,6 +250,7 @@ def _export_one(
     target: Path,
     cancel: threading.Event,
     encoder: Encoder,
+    sweep: _FolderSweep,
 ) -> ExportResult:
     draft_id = job.facts.id
     if cancel.is_set():
@@ -218,6 +287,7 @@ def _export_one(
     temps: list[Path] = []
     try:
         folder = _ensure_folder(target, job.relative)
+        sweep(folder)
         temps = [_write_temp(folder, data)]
         temps += [_write_temp(folder, payload) for _, payload in sidecars]
         for candidate in candidates(
@@ -262,15 +332,27 @@ def _export_one(
 def _encoder(settings: ExportSettings, count: int, workers: int) -> Iterator[Encoder]:
     """Where the pixels are encoded: JPEG in worker processes, because its encoder holds the
     GIL; everything else here. Spawning workers costs a few hundred ms, so small exports stay
-    in this process. Spawn, not fork: the caller may be a Qt app with threads."""
+    in this process. Spawn, not fork: the caller may be a Qt app with threads. The workers
+    ignore SIGINT: Ctrl+C in a terminal reaches the whole process group, and the files in
+    flight must still be encoded while `export()` winds down."""
     if workers < 2 or count < PROCESS_POOL_MIN_JOBS or settings.format != ExportFormat.JPEG:
         yield encode
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as processes:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=signal.signal,
+        initargs=(signal.SIGINT, signal.SIG_IGN),
+    ) as processes:
 
         def in_process(source: Path, chosen: ExportSettings, facts: DraftFacts) -> Encoded:
-            return processes.submit(encode, source, chosen, facts).result()
+            try:
+                return processes.submit(encode, source, chosen, facts).result()
+            except BrokenExecutor:
+                # A worker killed from outside (or by Ctrl+C before it started ignoring it):
+                # this file fails with a reason instead of the whole report being lost.
+                raise EncodeError("the encoder process stopped unexpectedly") from None
 
         yield in_process
 
@@ -287,7 +369,8 @@ def export(
     """Exports `drafts` into `target` (which must exist) and reports on each, in input order.
 
     A file that fails is reported and the rest continue. Setting `cancel` lets files already
-    being written finish and skips the others, so only complete files are left behind."""
+    being written finish and skips the others, so only complete files are left behind.
+    Ctrl+C does the same, then raises ExportInterrupted, which carries the report."""
     settings.validate()
     validate_template(settings.name_template)
     started = time.monotonic()
@@ -296,34 +379,47 @@ def export(
         _Job(DraftFacts.of(draft), draft.path, render_name(settings.name_template, draft, index))
         for index, draft in enumerate(drafts, start=1)
     ]
-    results: list[ExportResult | None] = [None] * len(jobs)
-    done = 0
+    sweep = _FolderSweep()
     workers = max(1, workers)
+    interrupted: KeyboardInterrupt | None = None
     with (
         _encoder(settings, len(jobs), workers) as encoder,
         ThreadPoolExecutor(max_workers=workers, thread_name_prefix="export") as pool,
     ):
-        pending: dict[Future[ExportResult], int] = {
-            pool.submit(_export_one, job, settings, target, cancel, encoder): position
-            for position, job in enumerate(jobs)
-        }
+        futures = [
+            pool.submit(_export_one, job, settings, target, cancel, encoder, sweep) for job in jobs
+        ]
+        # Ctrl+C and a failing progress callback both cancel: the files in flight finish (the
+        # pools wait for them on exit) and the rest are skipped, so no partial file is left.
         try:
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    position = pending.pop(future)
-                    result = future.result()
-                    results[position] = result
-                    done += 1
-                    if progress is not None:
-                        progress(done, len(jobs), result)
+            _report_progress(futures, progress)
+        except KeyboardInterrupt as exc:
+            cancel.set()
+            interrupted = exc  # raised below, once every job has its result for the report
         except BaseException:
-            # Ctrl+C or a failing progress callback: files in flight finish (the pool waits
-            # for them on exit), the rest are skipped, so no partial file is left behind.
             cancel.set()
             raise
-    return ExportReport(
-        tuple(r for r in results if r is not None),
+    report = ExportReport(
+        tuple(future.result() for future in futures),
         cancelled=cancel.is_set(),
         elapsed_s=time.monotonic() - started,
     )
+    if interrupted is not None:
+        raise ExportInterrupted(report) from interrupted
+    return report
+
+
+def _report_progress(
+    futures: Sequence[Future[ExportResult]], progress: ProgressCallback | None
+) -> None:
+    """Calls `progress` on this thread as each job finishes; a job's unexpected error is
+    raised here, so that the rest are cancelled."""
+    pending = set(futures)
+    done = 0
+    while pending:
+        finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in finished:
+            result = future.result()
+            done += 1
+            if progress is not None:
+                progress(done, len(futures), result)

@@ -109,7 +109,10 @@ def exif_bytes(facts: DraftFacts) -> bytes:
     """EXIF for JPEG and WebP: ImageDescription (the prompt), Software and the capture time."""
     exif = Image.Exif()
     stamp = facts.local_time.strftime("%Y:%m:%d %H:%M:%S")
-    exif[_EXIF_IMAGE_DESCRIPTION] = facts.prompt
+    # Bytes, not str: Pillow encodes a str as ASCII and turns every other character into '?',
+    # while bytes go in as they are (Pillow adds the NUL). Readers such as exiftool take UTF-8
+    # in this nominally ASCII field.
+    exif[_EXIF_IMAGE_DESCRIPTION] = facts.prompt.encode("utf-8")
     exif[_EXIF_SOFTWARE] = CREATOR_TOOL
     exif[_EXIF_DATETIME] = stamp
     exif.get_ifd(_EXIF_IFD)[_EXIF_DATETIME_ORIGINAL] = stamp

@@ -1,7 +1,7 @@
 """Takes the README's screenshots: the real app, on a real X server, against the sandbox.
 
 Run through `bash packaging/dev/screenshots.sh`, which starts Xvfb; writes
-resources/screenshots/main-window.png and compare.png.
+resources/screenshots/main-window.png, compare.png and export.png.
 """
 
 from __future__ import annotations
@@ -107,6 +107,15 @@ async def _shoot(app: object) -> int:
     window.open_compare()
     await _settle(1.5)
     window.grab().save(str(OUT / "compare.png"))
+
+    window.open_export()
+    dialog = window._export_dialog
+    if dialog is not None:
+        dialog.set_target("~/Pictures/thumbnails")
+        dialog.set_preset("youtube")
+        await _settle(0.8)
+        dialog.grab().save(str(OUT / "export.png"))
+        dialog.close()
     window.close()
     await services.aclose()
     return 0

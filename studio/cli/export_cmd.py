@@ -4,32 +4,28 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import threading
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from studio.cli import arguments
-from studio.cli.context import CliContext, resolve_out_dir
+from studio.cli.context import CliContext
 from studio.cli.errors import EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_OK, CliError
+from studio.cli.export_options import add_output_options, settings_from
 from studio.core.export import (
-    PRESETS,
-    ExportFormat,
+    ExportInterrupted,
     ExportReport,
     ExportResult,
-    ExportSettings,
+    Outcome,
     TemplateError,
     export,
-    parse_colour,
-    parse_resize,
-    preset,
 )
-from studio.core.export.naming import validate_template
-from studio.core.export.presets import DEFAULT_TEMPLATE
+from studio.core.export.user_presets import PresetBook
 from studio.core.library import DraftRecord, Library, LibraryError
 
-_FORMATS = {"original": "original", "png": "png", "jpeg": "jpeg", "jpg": "jpeg", "webp": "webp"}
+logger = logging.getLogger(__name__)
 
 
 def add_parser(commands: Any) -> None:
@@ -45,63 +41,9 @@ def add_parser(commands: Any) -> None:
     )
     which.add_argument("--ids", type=int, nargs="+", metavar="ID", help="these drafts")
     parser.add_argument("--to", required=True, metavar="DIR", help="target folder")
-    parser.add_argument(
-        "--preset", choices=list(PRESETS), help="original (default), youtube, web, print…"
-    )
-    parser.add_argument("--format", choices=list(_FORMATS), help="instead of a preset's")
-    parser.add_argument(
-        "--quality", type=arguments.quality, metavar="Q", help="JPEG/WebP quality 1-100"
-    )
-    parser.add_argument(
-        "--resize", metavar="SPEC", help="none, 2048 (long edge), 1280x720-fill, 1080x1350-fit"
-    )
-    parser.add_argument("--lossless", action="store_true", help="lossless WebP")
-    parser.add_argument(
-        "--background", metavar="COLOUR", help="what JPEG flattens alpha onto (#RRGGBB)"
-    )
-    parser.add_argument(
-        "--name",
-        metavar="TEMPLATE",
-        default=DEFAULT_TEMPLATE,
-        help="file name, with {date} {time} {batch} {index} {seed} {model} {rating} {flag} "
-        "{id} {prompt:N}; '/' makes subfolders (default %(default)s)",
-    )
-    parser.add_argument(
-        "--sidecar", action="store_true", help="a JSON (and for Original, XMP) file beside each"
-    )
-    parser.add_argument("--strip-metadata", action="store_true", help="embed no metadata")
+    add_output_options(parser, "original (default), youtube, web, print… or a saved preset")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.set_defaults(handler=run)
-
-
-def settings_from(args: argparse.Namespace) -> ExportSettings:
-    """The preset, then the explicit options on top; ValueError says what is wrong."""
-    settings = preset(args.preset or "original")
-    changes: dict[str, Any] = {
-        "name_template": args.name,
-        "sidecar": args.sidecar,
-        "strip_metadata": args.strip_metadata,
-    }
-    if args.format is not None:
-        changes["format"] = ExportFormat(_FORMATS[args.format])
-        if args.preset is None and changes["format"] == ExportFormat.JPEG:
-            changes["quality"] = 90
-    if args.quality is not None:
-        changes["quality"] = args.quality
-    if args.resize is not None:
-        changes["resize"] = parse_resize(args.resize)
-    if args.lossless:
-        changes["lossless"] = True
-    if args.background is not None:
-        changes["background"] = parse_colour(args.background)
-    settings = replace(settings, **changes)
-    if settings.lossless and settings.format != ExportFormat.WEBP:
-        raise ValueError("--lossless only applies to --format webp.")
-    if args.quality is not None and settings.format in (ExportFormat.ORIGINAL, ExportFormat.PNG):
-        raise ValueError(f"--quality does not apply to {settings.format.value} exports.")
-    settings.validate()
-    validate_template(settings.name_template)
-    return settings
 
 
 def _select(args: argparse.Namespace, library: Library) -> tuple[list[DraftRecord], list[str]]:
@@ -133,30 +75,54 @@ def _entry(result: ExportResult) -> dict[str, Any]:
     }
 
 
+def presets_of(context: CliContext) -> PresetBook:
+    """The built-in and saved presets; a saved one that is skipped is said on stderr."""
+    book = PresetBook(context.paths.export_presets_file)
+    for problem in book.problems:
+        logger.warning("%s", problem)
+    return book
+
+
+def _target(path: str) -> Path:
+    """Created if missing. Whether it can be written is found out file by file, and reported
+    for each, like any other failure."""
+    target = Path(path).expanduser()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliError(f"Cannot create the folder '{target}': {exc.strerror}.") from None
+    return target
+
+
 def run(args: argparse.Namespace, context: CliContext) -> int:
     try:
-        settings = settings_from(args)
+        settings = settings_from(args, presets_of(context))
     except (ValueError, TemplateError) as exc:
         raise CliError(str(exc)) from None
-    target = resolve_out_dir(args.to)
     with context.library() as library:
         drafts, problems = _select(args, library)
     if not drafts and not problems:
         raise CliError("No drafts match; nothing was exported.", EXIT_INCOMPLETE)
+    target = _target(args.to)
 
-    cancel = threading.Event()
+    said: set[int] = set()
 
     def progress(done: int, total: int, result: ExportResult) -> None:
+        said.add(result.draft_id)
         if not args.json:
             sys.stderr.write(f"[{done}/{total}] {result.message}\n")
 
     interrupted = False
     try:
-        report = export(drafts, settings, target, cancel=cancel, progress=progress)
-    except KeyboardInterrupt:
-        # export() let the files in flight finish before re-raising: nothing partial is left.
+        report = export(drafts, settings, target, cancel=threading.Event(), progress=progress)
+    except ExportInterrupted as exc:
+        # Ctrl+C: the files in flight were finished first, so the report is whole and true;
+        # those finished after the signal still get their line.
         interrupted = True
-        report = ExportReport((), cancelled=True, elapsed_s=0.0)
+        report = exc.report
+        for result in report.results:
+            if result.outcome != Outcome.CANCELLED and result.draft_id not in said:
+                progress(len(said) + 1, len(report.results), result)
     _print(report, problems, target, args.json, requested=len(drafts) + len(problems))
     if interrupted:
         return EXIT_INTERRUPTED
@@ -182,6 +148,8 @@ def _print(
         return
     for problem in problems:
         sys.stderr.write(f"{problem}\n")
+    if report.skipped:
+        sys.stderr.write(f"Stopped early: {len(report.skipped)} not exported.\n")
     sys.stderr.write(
         f"{exported} of {requested} drafts exported to {target} in {report.elapsed_s:.1f} s.\n"
     )

@@ -21,6 +21,10 @@ class AppPaths:
     def settings_file(self) -> Path:
         return self.config / "settings.json"
 
+    @property
+    def export_presets_file(self) -> Path:
+        return self.config / "export-presets.json"
+
     @classmethod
     def resolve(cls, library_override: str | Path | None = None) -> AppPaths:
         """The folders to use: command line, then environment, then the platform default.

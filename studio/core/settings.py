@@ -5,15 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from studio.core.catalog import DRAFT_MODEL, Catalog
+from studio.core.jsonfile import keep_damaged, write_json_atomically
 from studio.core.secrets import GOOGLE_KEY_PATTERN
 
 logger = logging.getLogger(__name__)
@@ -62,19 +60,7 @@ class Settings:
         return _Reader(path.name).read(data)
 
     def save(self, path: Path) -> None:
-        """Write atomically: a crash leaves either the old file or the new one, never half."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_json_atomically(path, self.to_json())
 
     def to_json(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in _SAVED_FIELDS}
@@ -121,10 +107,8 @@ def _override_problem(entry: Mapping[str, Any], number: int, reason: str) -> str
 
 
 def _keep_damaged(path: Path) -> str:
-    backup = path.with_name(path.name + ".bak")
-    try:
-        shutil.copy2(path, backup)
-    except OSError:
+    backup = keep_damaged(path)
+    if backup is None:
         return f"{path.name} is damaged and could not be copied aside; using defaults."
     return f"{path.name} is damaged; using defaults. The damaged file is kept as {backup.name}."
 

@@ -6,11 +6,10 @@ work; this widget only collects choices and shows what the model reports."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -28,10 +28,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.export import PRESETS, ExportReport, ExportSettings, TemplateError
-from studio.core.export.presets import DEFAULT_TEMPLATE, ExportFormat
+from studio.core.export import ExportReport, ExportSettings, TemplateError
+from studio.core.export.presets import DEFAULT_TEMPLATE
+from studio.core.export.user_presets import PresetError
 from studio.core.library import DraftRecord
-from studio.models.export_model import ExportModel, Scope, preset_choices, summary
+from studio.models.export_model import ExportModel, Scope, summary
+from studio.ui.export_format import FormatControls
 from studio.ui.settings_dialog import WrapLabel
 
 DEFAULT_PRESET = "original"
@@ -40,12 +42,15 @@ DEFAULT_PRESET = "original"
 class ExportDialog(QDialog):
     """Non-modal: open it with `show()`, never `exec()`."""
 
-    target_chosen = Signal(str)  # the window remembers it in window.ini
+    # The window remembers both in window.ini for next time.
+    target_chosen = Signal(str)
+    preset_chosen = Signal(str)
 
     def __init__(self, model: ExportModel, target: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self._selected: list[int] = []
+        self._drafts: list[DraftRecord] = []  # what the scope matches, for count and preview
         self._last_target: Path | None = None
         self.setWindowTitle("Export")
         self.setAccessibleName("Export")
@@ -94,17 +99,31 @@ class ExportDialog(QDialog):
 
         self.preset = QComboBox()
         self.preset.setAccessibleName("Preset")
-        self.preset.setToolTip("Format, size and quality of the exported files")
-        for preset_id, label in preset_choices():
-            self.preset.addItem(label, preset_id)
+        self.preset.setToolTip(
+            "Saved export settings; your own presets also keep their names and metadata choices"
+        )
+        self.save_preset = QPushButton("Save as preset…")
+        self.save_preset.setAccessibleName("Save as preset")
+        self.save_preset.setToolTip("Keep these settings under a name, here and for the CLI")
+        self.save_preset.clicked.connect(self._ask_preset_name)
+        self.delete_preset = QPushButton("Delete")
+        self.delete_preset.setAccessibleName("Delete preset")
+        self.delete_preset.setToolTip("Delete this saved preset (built-in ones stay)")
+        self.delete_preset.clicked.connect(self._delete_preset)
+        preset_row = QHBoxLayout()
+        preset_row.addWidget(self.preset, 1)
+        preset_row.addWidget(self.save_preset)
+        preset_row.addWidget(self.delete_preset)
         preset_label = QLabel("&Preset")
         preset_label.setBuddy(self.preset)
         self.preset_detail = QLabel()
         self.preset_detail.setAccessibleName("Preset details")
-        self.preset_detail.setToolTip("What the chosen preset writes")
+        self.preset_detail.setToolTip("What the files will be")
         self.preset_detail.setEnabled(False)  # dimmed: a note, not a control
-        form.addRow(preset_label, self.preset)
+        form.addRow(preset_label, preset_row)
         form.addRow("", self.preset_detail)
+        self.format = FormatControls(self)
+        self.format.add_rows(form)
 
         self.template = QLineEdit(DEFAULT_TEMPLATE)
         self.template.setAccessibleName("Name template")
@@ -186,16 +205,24 @@ class ExportDialog(QDialog):
         layout.addWidget(self.failures)
         layout.addLayout(buttons)
 
-        self.scope.currentIndexChanged.connect(self._refresh)
-        self.min_rating.valueChanged.connect(self._refresh)
-        self.preset.currentIndexChanged.connect(self._refresh)
+        self.scope.currentIndexChanged.connect(self._refresh_drafts)
+        self.min_rating.valueChanged.connect(self._refresh_drafts)
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.format.changed.connect(self._refresh)
+        for box in (self.embed, self.sidecar, self.strip):
+            box.toggled.connect(self._refresh)
         self.template.textChanged.connect(self._refresh)
         model.started.connect(self._started)
         model.progressed.connect(self._progressed)
         model.finished.connect(self._finished)
         model.running_changed.connect(self._running_changed)
+        model.presets_changed.connect(self._fill_presets)
+        self._fill_presets()
+        self._preset_chosen()
+        self._refresh_drafts()
         self._running_changed(model.running)
-        self._refresh()
+        if model.preset_problems:
+            self._show_status(" ".join(model.preset_problems))
 
     # -- choices -------------------------------------------------------------------------------
 
@@ -205,40 +232,124 @@ class ExportDialog(QDialog):
         if not self.model.running:
             wanted = Scope.SELECTION if self._selected else Scope.PICKS
             self.scope.setCurrentIndex(self.scope.findData(wanted))
-        self._refresh()
+        self._refresh_drafts()
 
     def set_preset(self, preset_id: str) -> None:
-        self.preset.setCurrentIndex(self.preset.findData(preset_id))
+        index = self.preset.findData(preset_id)
+        if index >= 0:
+            self.preset.setCurrentIndex(index)
 
     def set_target(self, folder: str) -> None:
         self.folder.setText(folder)
 
     def settings(self) -> ExportSettings:
-        base = PRESETS[str(self.preset.currentData())].settings
-        return replace(
-            base,
+        naming = ExportSettings(
             name_template=self.template.text(),
             embed_metadata=self.embed.isChecked(),
             sidecar=self.sidecar.isChecked(),
             strip_metadata=self.strip.isChecked(),
         )
+        return self.format.apply(naming)
+
+    # -- presets -------------------------------------------------------------------------------
+
+    def _preset_id(self) -> str:
+        return str(self.preset.currentData())
+
+    def _fill_presets(self) -> None:
+        current = self._preset_id() if self.preset.count() else DEFAULT_PRESET
+        with QSignalBlocker(self.preset):
+            self.preset.clear()
+            for preset in self.model.presets():
+                mine = not self.model.is_builtin(preset.id)
+                self.preset.addItem(f"{preset.label}{'  ·  saved' if mine else ''}", preset.id)
+            found = self.preset.findData(current)
+            self.preset.setCurrentIndex(found if found >= 0 else 0)
+        # When the chosen preset was just deleted, its settings stay in the controls, so
+        # "Save as preset…" can bring it back.
+        self._offer_delete()
+        self._refresh()
+
+    def _preset_chosen(self) -> None:
+        """Built-in presets set the format; the user's also set names and metadata."""
+        chosen = self.model.preset(self._preset_id())
+        mine = not self.model.is_builtin(chosen.id)
+        if mine:
+            widgets = (self.template, self.embed, self.sidecar, self.strip)
+            blockers = [QSignalBlocker(w) for w in widgets]
+            self.template.setText(chosen.settings.name_template)
+            self.embed.setChecked(chosen.settings.embed_metadata)
+            self.sidecar.setChecked(chosen.settings.sidecar)
+            self.strip.setChecked(chosen.settings.strip_metadata)
+            del blockers
+            self._strip_toggled(self.strip.isChecked())
+        self._offer_delete()
+        self.format.display(chosen.settings)  # announces the change: _refresh runs
+
+    def _offer_delete(self) -> None:
+        """Only the user's own presets can be deleted, and not while they are in use."""
+        mine = not self.model.is_builtin(self._preset_id())
+        self.delete_preset.setEnabled(mine and not self.model.running)
+
+    def _edited(self) -> bool:
+        """Whether the controls differ from the chosen preset (built-in: its format only)."""
+        chosen = self.model.preset(self._preset_id())
+        if self.model.is_builtin(chosen.id):
+            return self.format.apply(chosen.settings) != chosen.settings
+        return self.settings() != chosen.settings
+
+    def _ask_preset_name(self) -> None:
+        chosen = self.model.preset(self._preset_id())
+        asker = QInputDialog(self)
+        asker.setWindowTitle("Save as preset")
+        asker.setLabelText("Preset name (the same name updates that preset):")
+        asker.setTextValue("" if self.model.is_builtin(chosen.id) else chosen.label)
+        asker.setOkButtonText("Save")
+        asker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        asker.textValueSelected.connect(self.save_as_preset)
+        asker.open()  # not exec(): no nested event loop
+
+    def save_as_preset(self, label: str) -> None:
+        try:
+            preset_id, sentence = self.model.save_preset(label, self.settings())
+        except PresetError as exc:
+            self._show_status(str(exc))
+            return
+        self.set_preset(preset_id)
+        self._show_status(sentence)
+
+    def _delete_preset(self) -> None:
+        try:
+            sentence = self.model.delete_preset(self._preset_id())
+        except PresetError as exc:
+            self._show_status(str(exc))
+            return
+        self._show_status(sentence)
 
     def drafts(self) -> list[DraftRecord]:
         scope = Scope(self.scope.currentData())
         return self.model.drafts_for(scope, self._selected, self.min_rating.value())
 
-    def _refresh(self) -> None:
+    def _refresh_drafts(self) -> None:
+        """Asks the library again: only when the scope changes, not on every keystroke."""
         scope = Scope(self.scope.currentData())
         self.min_rating.setVisible(scope == Scope.MIN_RATING)
         self.scope.setItemText(
             self.scope.findData(Scope.SELECTION), f"Selected drafts ({len(self._selected)})"
         )
-        drafts = self.drafts()
-        self.count_label.setText(f"{len(drafts)} with images")
-        base = PRESETS[str(self.preset.currentData())].settings
-        self.preset_detail.setText(_describe(base))
+        self._drafts = self.drafts()
+        self.count_label.setText(f"{len(self._drafts)} with images")
+        self._refresh()
+
+    def _refresh(self) -> None:
+        drafts = self._drafts
+        settings = self.settings()
+        edited = "  ·  edited" if self.preset.count() and self._edited() else ""
+        self.preset_detail.setText(settings.describe() + edited)
         try:
-            names = self.model.preview_names(self.template.text(), drafts, base.format.extension)
+            names = self.model.preview_names(
+                self.template.text(), drafts, settings.format.extension
+            )
         except TemplateError as exc:
             self.preview.setText(str(exc))
             self.export_button.setEnabled(False)
@@ -269,6 +380,7 @@ class ExportDialog(QDialog):
             self._show_status("Choose a folder to export to.")
             return
         self.target_chosen.emit(str(target))
+        self.preset_chosen.emit(self._preset_id())
         try:
             self.model.start(self.drafts(), self.settings(), target)
         except ValueError as exc:
@@ -315,11 +427,14 @@ class ExportDialog(QDialog):
             self.folder,
             self.choose,
             self.preset,
+            self.save_preset,
             self.template,
             self.strip,
         )
         for widget in choices:
             widget.setEnabled(not running)
+        self.format.set_enabled(not running)
+        self._offer_delete()
         if not running:
             self._strip_toggled(self.strip.isChecked())
         else:
@@ -331,11 +446,16 @@ class ExportDialog(QDialog):
         self.cancel_button.setToolTip(
             "Stop after the files being written (Esc)" if running else "Close this dialog (Esc)"
         )
-        self.export_button.setEnabled(not running and bool(self.drafts()))
+        self.export_button.setEnabled(not running and bool(self._drafts))
 
     def _open_folder(self) -> None:
         if self._last_target is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._last_target)))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # A preset saved from the command line since the last time shows up.
+        self._fill_presets()
+        super().showEvent(event)
 
     def reject(self) -> None:
         # Esc while exporting cancels the export instead of hiding it.
@@ -343,14 +463,3 @@ class ExportDialog(QDialog):
             self._cancel_or_close()
             return
         super().reject()
-
-
-def _describe(settings: ExportSettings) -> str:
-    if settings.format == ExportFormat.ORIGINAL:
-        return "The library file, byte for byte"
-    parts = [settings.format.value.upper(), settings.resize.describe()]
-    if settings.format != ExportFormat.PNG:
-        parts.append(f"quality {settings.quality}")
-    if settings.max_bytes:
-        parts.append(f"under {settings.max_bytes / 1_000_000:g} MB")
-    return " · ".join(p for p in parts if p != "none")

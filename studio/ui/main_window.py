@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from studio.app import Services
 from studio.core.domain import Flag
+from studio.core.export.user_presets import PresetBook
 from studio.core.library import DraftRecord, LibraryError
 from studio.models.export_model import ExportModel
 from studio.models.image_loader import ImageLoader
@@ -50,7 +51,8 @@ class MainWindow(QMainWindow):
         self._inspector_wanted = True
         self._settings_dialog: SettingsDialog | None = None
         self._export_dialog: ExportDialog | None = None
-        self.exporter = ExportModel(services.library, services.tasks, self)
+        presets = PresetBook(services.paths.export_presets_file)
+        self.exporter = ExportModel(services.library, services.tasks, presets, self)
 
         self.prompt_panel = PromptPanel(services.prompt)
         self.banner = Banner()
@@ -382,7 +384,13 @@ class MainWindow(QMainWindow):
         if self._export_dialog is None:
             folder = self._window_state().value("export_folder")
             self._export_dialog = ExportDialog(self.exporter, str(folder or ""), self)
-            self._export_dialog.target_chosen.connect(self._remember_export_folder)
+            self._export_dialog.set_preset(str(self._window_state().value("export_preset") or ""))
+            self._export_dialog.target_chosen.connect(
+                lambda folder: self._remember("export_folder", folder)
+            )
+            self._export_dialog.preset_chosen.connect(
+                lambda preset_id: self._remember("export_preset", preset_id)
+            )
         self._export_dialog.set_selection(self._selected_only())
         # show(), never exec(): generation keeps streaming while the export runs.
         self._export_dialog.show()
@@ -394,9 +402,9 @@ class MainWindow(QMainWindow):
         rows = sorted(index.row() for index in self.grid.selectionModel().selectedIndexes())
         return [i for i in (drafts.draft_id_at(row) for row in rows) if i is not None]
 
-    def _remember_export_folder(self, folder: str) -> None:
+    def _remember(self, key: str, value: str) -> None:
         state = self._window_state()
-        state.setValue("export_folder", folder)
+        state.setValue(key, value)
         state.sync()
 
     def copy_image(self) -> None:

@@ -142,10 +142,16 @@ def _pump(stream: IO[str], lines: queue.Queue[str | None]) -> None:
 
 
 def signal_after_arrivals(
-    args: list[str], env: dict[str, str], arrivals: int, signum: int, timeout: float = 30
+    args: list[str],
+    env: dict[str, str],
+    arrivals: int,
+    signum: int,
+    timeout: float = 30,
+    arrived: re.Pattern[str] = ARRIVED,
 ) -> Interrupted:
     """Runs the CLI with stderr piped (so one line per event) and sends `signum` once it has
-    reported `arrivals` images; returns what it said and how it ended."""
+    reported `arrivals` images (lines matching `arrived`, whose group 1 is the draft id);
+    returns what it said and how it ended."""
     process = subprocess.Popen(
         [*CLI, *args],
         stdin=subprocess.DEVNULL,
@@ -159,11 +165,11 @@ def signal_after_arrivals(
     lines: queue.Queue[str | None] = queue.Queue()
     pump = threading.Thread(target=_pump, args=(process.stderr, lines), daemon=True)
     pump.start()
-    arrived: set[int] = set()
+    seen_ids: set[int] = set()
     seen: list[str] = []
     deadline = time.monotonic() + timeout
     try:
-        while len(arrived) < arrivals and time.monotonic() < deadline:
+        while len(seen_ids) < arrivals and time.monotonic() < deadline:
             try:
                 line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
             except queue.Empty:
@@ -171,8 +177,8 @@ def signal_after_arrivals(
             if line is None:
                 break  # the process ended on its own: the caller's assertions say so
             seen.append(line)
-            if match := ARRIVED.match(line):
-                arrived.add(int(match.group(1)))
+            if match := arrived.match(line):
+                seen_ids.add(int(match.group(1)))
         if process.poll() is None:
             os.kill(process.pid, signum)
     finally:
@@ -184,7 +190,7 @@ def signal_after_arrivals(
     pump.join(timeout=10)
     while (line := lines.get_nowait() if not lines.empty() else None) is not None:
         seen.append(line)
-    return Interrupted(arrived, seen, process.stdout.read(), process.returncode)
+    return Interrupted(seen_ids, seen, process.stdout.read(), process.returncode)
 
 
 def stored_drafts(batch_id: int | None = None) -> list[dict[str, Any]]:

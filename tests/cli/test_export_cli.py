@@ -5,13 +5,18 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
+import signal
 from pathlib import Path
 
 from PIL import Image
 
 from studio.core.domain import Flag, GeneratedImage, ResponseMeta
 from studio.core.library import BatchRecord, Library
-from tests.cli.helpers import cli_env, library_dir, run_cli, run_many
+from tests.cli.helpers import cli_env, library_dir, run_cli, run_many, signal_after_arrivals
+from tests.read_only import read_only_folder
+
+EXPORTED = re.compile(r"^\[\d+/\d+\] Draft (\d+) exported to ")
 
 FAKE_KEY = "AIzaSyA-export-test-key-000000000000000"
 META = ResponseMeta(response_id="r1", model_version="m", latency_s=1.0, cost_usd=0.01)
@@ -152,3 +157,52 @@ def test_a_target_that_is_a_file_is_refused(tmp_path: Path):
     result = run_cli("export", "--picks", "--to", str(blocker / "sub"))
     assert result.code == 2, str(result)
     assert os.path.getsize(blocker) == 1
+
+
+def test_a_read_only_target_fails_file_by_file(tmp_path: Path):
+    ids = seed_library([Flag.PICK, Flag.PICK])
+    with read_only_folder(tmp_path) as locked:
+        result = run_cli("export", "--picks", "--to", str(locked))
+        if not locked.is_dir():
+            # No immutable folders on this filesystem: a file stands in the folder's place.
+            assert result.code == 2, str(result)
+            assert result.stderr_lines == [
+                f"draft-studio: Cannot create the folder '{locked}': File exists."
+            ]
+            return
+        assert result.code == 1, str(result)
+        assert list(locked.iterdir()) == []
+    for draft_id in ids:
+        assert f"Draft {draft_id} was not exported: permission denied" in result.stderr
+    assert result.stderr_lines[-1].startswith(f"0 of 2 drafts exported to {locked}")
+
+
+def test_ctrl_c_finishes_the_files_in_flight_and_still_prints_the_summary(tmp_path: Path):
+    out = tmp_path / "out"
+    # Lossless WebP of noise is slow to encode: the export is still going when Ctrl+C comes.
+    noise = io.BytesIO()
+    Image.frombytes("RGB", (512, 512), os.urandom(512 * 512 * 3)).save(noise, "PNG")
+    with Library.open(library_dir()) as library:
+        slots = library.create_batch(
+            BatchRecord("noise", "gemini-3.1-flash-lite-image", "1:1", "1K", tuple(range(30)))
+        )
+        for slot in slots:
+            library.save_images(
+                slot.id, [GeneratedImage(noise.getvalue(), "image/png")], META, None
+            )
+            library.set_flag(slot.id, Flag.PICK)
+    args = ["export", "--picks", "--to", str(out), "--format", "webp", "--lossless"]
+
+    run = signal_after_arrivals(args, cli_env(), 1, signal.SIGINT, arrived=EXPORTED)
+
+    assert run.code == 130, run
+    assert "Traceback" not in "\n".join(run.stderr_lines)
+    files = sorted(out.iterdir())
+    assert not [f for f in files if f.name.endswith(".partial")]
+    exported = [line for line in run.stderr_lines if EXPORTED.match(line)]
+    assert 1 <= len(files) == len(exported) < 30
+    for file in files:
+        with Image.open(file) as image:
+            image.load()  # complete, not cut off
+    assert run.stderr_lines[-2] == f"Stopped early: {30 - len(files)} not exported."
+    assert run.stderr_lines[-1].startswith(f"{len(files)} of 30 drafts exported to {out}")

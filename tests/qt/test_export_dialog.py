@@ -8,10 +8,11 @@ from pathlib import Path
 
 from PIL import Image
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QInputDialog
 
-from studio.core.export import preset
+from studio.core.export import PRESETS, ExportFormat, ResizeMode, preset
 from studio.core.export.engine import TEMP_SUFFIX
+from studio.core.export.user_presets import PresetBook
 from studio.models.export_model import Scope
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.main_window import MainWindow
@@ -127,3 +128,102 @@ async def test_dragged_tiles_carry_file_urls_of_the_originals(window: MainWindow
     assert {Path(url.toLocalFile()) for url in mime.urls()} == originals
     assert len(mime.urls()) == 2
     assert all(url.isLocalFile() for url in mime.urls())
+
+
+async def test_a_preset_saved_in_the_dialog_is_offered_again_and_can_be_deleted(
+    window: MainWindow, qtbot, tmp_path: Path
+):
+    target = tmp_path / "export"
+    target.mkdir()
+    await generate_all(window, "two saved herons", 2)
+    ids = sorted(_select_all_tiles(window))
+    dialog = await _open_dialog(window, qtbot)
+    dialog.set_target(str(target))
+    controls = dialog.format
+    controls.format.setCurrentIndex(controls.format.findData(ExportFormat.WEBP))
+    controls.quality.setValue(70)
+    controls.resize.setCurrentIndex(controls.resize.findData(ResizeMode.LONG_EDGE))
+    controls.width.setValue(48)
+    assert not controls.height.isVisible()  # a long edge is one number
+    dialog.template.setText("{id}")
+    dialog.sidecar.setChecked(True)
+    assert dialog.preset_detail.text() == "WEBP · long edge 48 px · quality 70  ·  edited"
+
+    # Save as preset… asks for a name without a nested event loop.
+    qtbot.mouseClick(dialog.save_preset, Qt.MouseButton.LeftButton)
+    asker = dialog.findChild(QInputDialog)
+    assert asker is not None
+    assert asker.isVisible()
+    assert asker.isModal()
+    asker.setTextValue("Heron blog")
+    asker.accept()
+    assert dialog.status.text() == "Saved preset 'Heron blog'."
+    assert dialog.preset.currentData() == "heron-blog"
+    assert "edited" not in dialog.preset_detail.text()
+    assert dialog.delete_preset.isEnabled()
+    saved = PresetBook(window.services.paths.export_presets_file).get("heron-blog").settings
+    assert (saved.format, saved.quality, saved.name_template, saved.sidecar) == (
+        ExportFormat.WEBP,
+        70,
+        "{id}",
+        True,
+    )
+
+    # Another preset changes the format; the saved one brings back names and sidecars too.
+    dialog.set_preset("youtube")
+    dialog.template.setText("{seed}")
+    dialog.sidecar.setChecked(False)
+    dialog.set_preset("heron-blog")
+    assert (dialog.template.text(), dialog.sidecar.isChecked()) == ("{id}", True)
+    finished: list[object] = []
+    window.exporter.finished.connect(lambda report, _: finished.append(report))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    await until(lambda: bool(finished), window.exporter.finished, 30)
+    assert sorted(p.name for p in target.iterdir()) == sorted(
+        f"{i}{ext}" for i in ids for ext in (".webp", ".json")
+    )
+    with Image.open(target / f"{ids[0]}.webp") as image:
+        assert max(image.size) == 48
+
+    # A new dialog (as after a restart) starts on the preset used last.
+    dialog.close()
+    window._export_dialog = None
+    window.open_export()
+    reopened = window._export_dialog
+    assert reopened is not None
+    assert reopened.preset.currentData() == "heron-blog"
+    qtbot.mouseClick(reopened.delete_preset, Qt.MouseButton.LeftButton)
+    assert reopened.status.text().startswith("Deleted preset 'Heron blog'.")
+    assert reopened.preset.findData("heron-blog") == -1
+    # Its settings stay on screen, so saving again would bring it back.
+    assert reopened.settings() == saved
+    assert not reopened.delete_preset.isEnabled()
+    assert PresetBook(window.services.paths.export_presets_file).user == {}
+
+
+async def test_only_the_controls_that_matter_for_a_format_are_offered(window: MainWindow, qtbot):
+    dialog = await _open_dialog(window, qtbot)
+    controls = dialog.format
+    dialog.set_preset("original")
+    assert not controls.quality.isEnabled()
+    assert not controls.resize.isEnabled()
+    assert dialog.preset_detail.text() == "The library file, byte for byte"
+    dialog.set_preset("web")
+    assert controls.quality.isEnabled()
+    assert controls.lossless.isVisible()
+    controls.lossless.setChecked(True)
+    assert not controls.quality.isEnabled()  # lossless has no quality
+    assert dialog.preset_detail.text() == "WEBP · long edge 2048 px · lossless  ·  edited"
+    dialog.set_preset("print")
+    assert not controls.lossless.isVisible()
+    assert not controls.quality.isEnabled()
+    dialog.set_preset("instagram-portrait")
+    assert (controls.width.value(), controls.height.value()) == (1080, 1350)
+    assert controls.height.isVisible()
+
+
+async def test_saving_under_a_built_in_name_says_why_not(window: MainWindow, qtbot):
+    dialog = await _open_dialog(window, qtbot)
+    dialog.save_as_preset("Web")
+    assert dialog.status.text() == "'Web' is the name of a built-in preset; choose another name."
+    assert [dialog.preset.itemData(i) for i in range(dialog.preset.count())] == list(PRESETS)

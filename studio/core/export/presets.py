@@ -76,6 +76,21 @@ class ExportSettings:
         if self.max_bytes is not None and self.max_bytes < 1:
             raise ValueError("The size limit must be positive.")
 
+    def describe(self) -> str:
+        """What the files will be, in a few words: 'JPEG · 1280×720 fill · quality 92'."""
+        if self.format == ExportFormat.ORIGINAL:
+            return "The library file, byte for byte"
+        parts = [self.format.value.upper()]
+        if self.resize.mode != ResizeMode.NONE:
+            parts.append(self.resize.describe())
+        if self.format == ExportFormat.WEBP and self.lossless:
+            parts.append("lossless")
+        elif self.format != ExportFormat.PNG:
+            parts.append(f"quality {self.quality}")
+        if self.max_bytes:
+            parts.append(f"under {self.max_bytes / 1_000_000:g} MB")
+        return " · ".join(parts)
+
     @property
     def writes_embedded_metadata(self) -> bool:
         return (

@@ -66,9 +66,11 @@ async def test_named_controls_are_announced(window: MainWindow):
 
 async def test_every_control_has_a_name_and_a_tooltip(window: MainWindow):
     window.open_settings()
+    window.open_export()
     roots: list[QWidget] = [window]
-    if window._settings_dialog is not None:
-        roots.append(window._settings_dialog)
+    for dialog in (window._settings_dialog, window._export_dialog):
+        assert dialog is not None
+        roots.append(dialog)
     missing = []
     for root in roots:
         for widget in _controls(root):

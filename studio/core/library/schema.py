@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 
 _V1 = """
 CREATE TABLE sessions (
@@ -71,12 +72,42 @@ class SchemaTooNew(RuntimeError):
     """The library was written by a newer Draft Studio; the message says to update."""
 
 
+def use_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
+    """Switches to WAL. Doing so needs a moment alone with the file, and when another process
+    opens a new library at the same instant SQLite says "locked" at once instead of waiting
+    for its busy timeout; so the waiting happens here."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
 def migrate(conn: sqlite3.Connection) -> None:
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    version = _version(conn)
     if version > SCHEMA_VERSION:
         raise SchemaTooNew(
             f"This library was written by a newer Draft Studio (schema {version}); "
             "update the app to open it."
         )
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        try:
+            # IMMEDIATE takes the write lock first, so two processes opening a new library
+            # at once (the CLI run twice in a script) queue up instead of interleaving.
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except sqlite3.OperationalError:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if _version(conn) >= number:
+                continue  # the other process got there first and did the same work
+            raise

@@ -23,12 +23,13 @@ from studio.core.library.files import (
     write_atomically,
 )
 from studio.core.library.records import BatchRecord, DraftRecord, LibraryError, StoredImage
-from studio.core.library.schema import migrate
+from studio.core.library.schema import migrate, use_wal
 from studio.core.library.sessions import SessionLock, is_abandoned
 
 log = logging.getLogger(__name__)
 
 DB_NAME = "library.sqlite3"
+_BUSY_S = 10.0  # how long a write waits for another process's before giving up
 _UNFINISHED = (SlotStatus.QUEUED, SlotStatus.RUNNING, SlotStatus.RETRYING)
 _SELECT = """
 SELECT d.*, b.prompt, b.model, b.aspect, b.size, b.parent_id
@@ -58,11 +59,11 @@ class Library:
         self._locks_root = root / "sessions"
         root.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(
-            root / DB_NAME, check_same_thread=False, isolation_level=None, timeout=10.0
+            root / DB_NAME, check_same_thread=False, isolation_level=None, timeout=_BUSY_S
         )
         self._db.row_factory = sqlite3.Row
         self._mutex = threading.RLock()
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db, _BUSY_S)
         # NORMAL for bookkeeping (running, queued…): in WAL mode it survives a killed process,
         # and recovery rewrites unfinished slots anyway. Image commits switch to FULL.
         self._db.execute("PRAGMA synchronous=NORMAL")

@@ -63,6 +63,11 @@ class SlotStatus(StrEnum):
     def finished(self) -> bool:
         return self not in (SlotStatus.QUEUED, SlotStatus.RUNNING, SlotStatus.RETRYING)
 
+    @property
+    def can_retry(self) -> bool:
+        """Ended without an image, so the user may send it again."""
+        return self.finished and self != SlotStatus.SUCCEEDED
+
 
 class Flag(StrEnum):
     NONE = "none"

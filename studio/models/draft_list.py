@@ -72,6 +72,15 @@ class Role(IntEnum):
     ErrorRole = auto()
     HeaderTextRole = auto()
     HeaderDetailRole = auto()
+    HeaderActionsRole = auto()
+
+
+class BatchAction(StrEnum):
+    """What a batch header offers; the main window carries them out."""
+
+    STOP = "stop"
+    RETRY = "retry"
+    SELECT = "select"
 
 
 class RowKind(StrEnum):
@@ -109,6 +118,7 @@ _ROLE_NAMES = {
     Role.ErrorRole: b"error",
     Role.HeaderTextRole: b"headerText",
     Role.HeaderDetailRole: b"headerDetail",
+    Role.HeaderActionsRole: b"headerActions",
 }
 # The roles the 1 s tick refreshes: everything that is derived from the clock.
 _CLOCK_ROLES = [
@@ -216,9 +226,25 @@ class _Batch:
             folded=one_line.casefold(),
         )
 
+    def live(self) -> list[_Tile]:
+        return [tile for tile in self.tiles if not tile.deleted]
+
+    def actions(self) -> list[tuple[BatchAction, str]]:
+        """What the header offers for this batch now, with the words it shows."""
+        live = self.live()
+        offered: list[tuple[BatchAction, str]] = []
+        if any(not tile.status.finished for tile in live):
+            offered.append((BatchAction.STOP, "Stop"))
+        retryable = sum(tile.status.can_retry for tile in live)
+        if retryable:
+            offered.append((BatchAction.RETRY, f"Retry {retryable}"))
+        if live:
+            offered.append((BatchAction.SELECT, "Select all"))
+        return offered
+
     def detail(self) -> str:
         """Time, count and spend; while the batch runs the count says how many are done."""
-        live = [tile for tile in self.tiles if not tile.deleted]
+        live = self.live()
         done = sum(tile.status == SlotStatus.SUCCEEDED for tile in live)
         unfinished = sum(not tile.status.finished for tile in live)
         failed = sum(tile.status == SlotStatus.FAILED for tile in live)
@@ -328,6 +354,8 @@ class DraftListModel(QAbstractListModel):
             return batch.prompt
         if role == Role.HeaderDetailRole:
             return batch.detail()
+        if role == Role.HeaderActionsRole:
+            return batch.actions()
         if role in (Role.HeaderTextRole, Qt.ItemDataRole.DisplayRole):
             return f"“{batch.one_line}” · {batch.detail()}"
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -444,6 +472,21 @@ class DraftListModel(QAbstractListModel):
 
     def row_of(self, draft_id: int) -> int | None:
         return self._tile_rows.get(draft_id)
+
+    def batch_of(self, draft_id: int) -> int | None:
+        tile = self._tiles.get(draft_id)
+        return tile.batch_id if tile is not None else None
+
+    def shown_in_batch(self, batch_id: int) -> list[int]:
+        """The batch's drafts the grid shows now, under the current filter."""
+        batch = self._batch_by_id.get(batch_id)
+        tiles = batch.tiles if batch is not None else []
+        return [t.draft_id for t in tiles if t.draft_id in self._tile_rows]
+
+    def retryable_in_batch(self, batch_id: int) -> list[int]:
+        """Drafts of the batch that ended without an image, shown or filtered out."""
+        batch = self._batch_by_id.get(batch_id)
+        return [t.draft_id for t in batch.live() if t.status.can_retry] if batch else []
 
     def set_device_pixel_ratio(self, dpr: float) -> None:
         if dpr == self._dpr:

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.core.domain import SlotStatus
 from studio.core.library.records import DraftRecord
 from studio.models.image_loader import ImageLoader
 from studio.ui.compare.marks import (
@@ -47,10 +46,6 @@ from studio.ui.compare.marks import (
 )
 
 EMPTY_TEXT = "Select a draft to see its details"
-
-RETRYABLE = frozenset(
-    {SlotStatus.FAILED, SlotStatus.BLOCKED, SlotStatus.CANCELLED, SlotStatus.INTERRUPTED}
-)
 
 SHORTCUTS = {
     "copy": QKeySequence("Ctrl+Shift+C"),
@@ -357,7 +352,7 @@ class Inspector(QWidget):
         self.fields["Time"].setToolTip(datetime.fromtimestamp(draft.created_at).isoformat(" "))
         self.copy_action.setEnabled(bool(draft.prompt))
         self.reuse_action.setEnabled(True)
-        self.retry_action.setEnabled(draft.status in RETRYABLE)
+        self.retry_action.setEnabled(draft.status.can_retry)
         # One stat per selection change: cheap, and a file deleted outside the app stays honest.
         self.reveal_action.setEnabled(draft.path is not None and draft.path.is_file())
 
@@ -396,7 +391,7 @@ class Inspector(QWidget):
             self.reuse_requested.emit(self._draft.id)
 
     def _retry(self) -> None:
-        if self._draft is not None and self._draft.status in RETRYABLE:
+        if self._draft is not None and self._draft.status.can_retry:
             self.retry_requested.emit(self._draft.id)
 
     def _reveal(self) -> None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QItemSelection,
+    QItemSelectionModel,
+    QSettings,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +31,7 @@ from studio.app import Services
 from studio.core.domain import Flag
 from studio.core.export.user_presets import PresetBook
 from studio.core.library import DraftRecord, LibraryError
+from studio.models.draft_list import BatchAction
 from studio.models.export_model import ExportModel
 from studio.models.image_loader import ImageLoader
 from studio.ui.banner import Banner
@@ -127,6 +136,7 @@ class MainWindow(QMainWindow):
         self.grid.tile_size_changed.connect(self.filter_bar.set_tile_size)
         self.grid.selectionModel().currentChanged.connect(lambda *_: self._show_current())
         self.grid.doubleClicked.connect(lambda _: self.toggle_loupe())
+        self.grid.batch_action.connect(self.run_batch_action)
         studio.notice.connect(self._notice)
         studio.notice_cleared.connect(self.banner.clear)
         studio.backend_changed.connect(self.banner.set_sandbox)
@@ -200,6 +210,17 @@ class MainWindow(QMainWindow):
                 )
             )
         cull.addAction(self._action("Move to trash", ["Delete", "Backspace"], self._delete, grid))
+        cull.addSeparator()
+        # The batch header's pills, for the batch of the current tile, from the keyboard too.
+        batch_actions = (
+            ("Select this batch", BatchAction.SELECT),
+            ("Retry this batch's failures", BatchAction.RETRY),
+            ("Stop this batch", BatchAction.STOP),
+        )
+        for text, batch_action in batch_actions:
+            cull.addAction(
+                self._action(text, [], lambda _=False, a=batch_action: self._on_current_batch(a))
+            )
         cull.addSeparator()
         auto = self._action("Auto-advance after flag", "Ctrl+Shift+A", self._toggle_advance)
         auto.setCheckable(True)
@@ -282,6 +303,38 @@ class MainWindow(QMainWindow):
             current = drafts.draft_id_at(self.grid.currentIndex().row())
             ids = [current]
         return [draft_id for draft_id in ids if draft_id is not None]
+
+    def run_batch_action(self, batch_id: int, action: str) -> None:
+        drafts, studio = self.services.drafts, self.services.studio
+        if action == BatchAction.STOP:
+            studio.cancel_batch(batch_id)
+        elif action == BatchAction.RETRY:
+            for draft_id in drafts.retryable_in_batch(batch_id):
+                studio.retry(draft_id)
+        elif action == BatchAction.SELECT:
+            self._select_drafts(drafts.shown_in_batch(batch_id))
+
+    def _on_current_batch(self, action: BatchAction) -> None:
+        drafts = self.services.drafts
+        draft_id = drafts.draft_id_at(self.grid.currentIndex().row())
+        batch_id = drafts.batch_of(draft_id) if draft_id is not None else None
+        if batch_id is None:
+            self.banner.show_message("info", "Move to a draft first; its batch is the one used.")
+            return
+        self.run_batch_action(batch_id, action)
+
+    def _select_drafts(self, draft_ids: list[int]) -> None:
+        drafts = self.services.drafts
+        rows = [row for row in map(drafts.row_of, draft_ids) if row is not None]
+        if not rows:
+            return
+        selection = QItemSelection()
+        for row in rows:
+            selection.select(drafts.index(row, 0), drafts.index(row, 0))
+        flags = QItemSelectionModel.SelectionFlag
+        self.grid.selectionModel().setCurrentIndex(drafts.index(rows[0], 0), flags.NoUpdate)
+        self.grid.selectionModel().select(selection, flags.ClearAndSelect)
+        self.grid.setFocus()
 
     def _current_draft(self) -> DraftRecord | None:
         draft_id = self.services.drafts.draft_id_at(self.grid.currentIndex().row())

@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 
 from studio.core.domain import Flag, SlotStatus
 from studio.core.library.records import DraftRecord
-from studio.ui.inspector import EMPTY_TEXT, RETRYABLE, Inspector, time_text
+from studio.ui.inspector import EMPTY_TEXT, Inspector, time_text
 
 
 def record(draft_id: int, path: Path | None, **changes: Any) -> DraftRecord:
@@ -121,7 +121,13 @@ def test_a_failed_slot_explains_itself(inspector):
 def test_retry_only_for_slots_that_did_not_finish_well(inspector, status):
     inspector.show_draft(record(9, None, status=status))
 
-    assert inspector.retry_button.isEnabled() == (status in RETRYABLE)
+    ended_without_image = {
+        SlotStatus.FAILED,
+        SlotStatus.BLOCKED,
+        SlotStatus.CANCELLED,
+        SlotStatus.INTERRUPTED,
+    }
+    assert inspector.retry_button.isEnabled() == (status in ended_without_image)
     assert inspector.reuse_button.isEnabled()
 
 

@@ -8,14 +8,26 @@ from PySide6.QtCore import (
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QPoint,
+    QPointF,
     QRectF,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent, QPalette, QShowEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+from PySide6.QtGui import (
+    QAction,
+    QHelpEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QAbstractItemView, QListView, QToolTip, QWidget
 
-from studio.models.draft_list import DraftListModel, Role, RowKind, item_data
+from studio.models.draft_list import BatchAction, DraftListModel, Role, RowKind, item_data
+from studio.ui.grid.batch_header import ACTION_TIPS, action_at
 from studio.ui.grid.tile_delegate import MAX_TILE_SIZE, MIN_TILE_SIZE, TileDelegate
 
 ZOOM_STEPS = (96, 128, 160, 192, 240, 288, 384)
@@ -36,6 +48,7 @@ NO_MATCH_HINT = "No drafts match this filter."
 
 class GridView(QListView):
     tile_size_changed = Signal(int)
+    batch_action = Signal(int, str)  # batch id, BatchAction: a header pill was clicked
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -199,6 +212,61 @@ class GridView(QListView):
                     best, distance = index, abs(rect.center().x() - x)
                 row += step
         return best
+
+    # -- batch header actions ------------------------------------------------------------------
+
+    def _action_at(self, pos: QPoint) -> tuple[QModelIndex, BatchAction | None]:
+        index = self.indexAt(pos)
+        if not index.isValid() or item_data(index, Role.KindRole) != RowKind.HEADER:
+            return index, None
+        rect = QRectF(self.visualRect(index))
+        return index, action_at(index, rect, self.font(), QPointF(pos))
+
+    def _hover(self, index: QModelIndex, action: BatchAction | None) -> None:
+        delegate = self._delegate
+        row = index.row() if action is not None else None
+        if (row, action) == (delegate.hovered_row, delegate.hovered_action):
+            return
+        model = self.model()
+        for old_or_new in (delegate.hovered_row, row):
+            if old_or_new is not None and model is not None:
+                self.viewport().update(self.visualRect(model.index(old_or_new, 0)))
+        delegate.hovered_row, delegate.hovered_action = row, action
+        if action is None:
+            self.viewport().unsetCursor()
+        else:
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseMoveEvent(self, e: QMouseEvent) -> None:
+        self._hover(*self._action_at(e.position().toPoint()))
+        super().mouseMoveEvent(e)
+
+    def leaveEvent(self, e: QEvent) -> None:
+        self._hover(QModelIndex(), None)
+        super().leaveEvent(e)
+
+    def mousePressEvent(self, e: QMouseEvent) -> None:
+        _, action = self._action_at(e.position().toPoint())
+        if action is not None and e.button() == Qt.MouseButton.LeftButton:
+            e.accept()  # a pill is a button: no rubber band, no change of selection
+            return
+        super().mousePressEvent(e)
+
+    def mouseReleaseEvent(self, e: QMouseEvent) -> None:
+        index, action = self._action_at(e.position().toPoint())
+        if action is not None and e.button() == Qt.MouseButton.LeftButton:
+            e.accept()
+            self.batch_action.emit(int(item_data(index, Role.BatchIdRole)), action.value)
+            return
+        super().mouseReleaseEvent(e)
+
+    def viewportEvent(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
+            _, action = self._action_at(e.pos())
+            if action is not None:
+                QToolTip.showText(e.globalPos(), ACTION_TIPS[action], self.viewport())
+                return True
+        return super().viewportEvent(e)
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.DevicePixelRatioChange:

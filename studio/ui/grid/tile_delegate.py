@@ -20,8 +20,9 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 
 from studio.core.domain import Flag, SlotStatus
 from studio.models.draft_labels import state_label
-from studio.models.draft_list import Role, RowKind, item_data
-from studio.ui.theme import ACCENT, ERROR_RED, PICK_GREEN, SANDBOX_AMBER
+from studio.models.draft_list import BatchAction, Role, RowKind, item_data
+from studio.ui.grid.batch_header import paint_header
+from studio.ui.grid.tones import Tones
 
 MIN_TILE_SIZE = 96
 MAX_TILE_SIZE = 384
@@ -32,44 +33,6 @@ _PAD = 8.0  # between the cell's edge and the image: room for the selection ring
 _HEADER_GAP = 18  # above a header, so that batches read as groups
 _CHIP_PAD = 14
 _BADGE_INSET = 5.0
-
-
-class _Tones:
-    """Colours derived from the palette, so that the grid follows a light or dark theme."""
-
-    def __init__(self, palette: QPalette) -> None:
-        self.base = palette.color(QPalette.ColorRole.Base)
-        self.ink = palette.color(QPalette.ColorRole.Text)
-        dark = self.base.lightnessF() < 0.5
-        self.cell = _mix(self.base, self.ink, 0.07)
-        self.cell_hover = _mix(self.base, self.ink, 0.11)
-        self.cell_current = _mix(self.base, self.ink, 0.13)
-        self.outline = _mix(self.base, self.ink, 0.28)
-        self.chip = _mix(self.base, self.ink, 0.16)
-        self.muted = _mix(self.base, self.ink, 0.62)
-        self.rule = _mix(self.base, self.ink, 0.16)
-        # The theme's bright accent and status colours lack contrast on a light background.
-        self.accent = ACCENT if dark else ACCENT.darker(135)
-        self.pick = PICK_GREEN if dark else QColor("#1A7F37")
-        self.reject = ERROR_RED if dark else QColor("#CF222E")
-        self.warn = SANDBOX_AMBER if dark else QColor("#9A6700")
-
-    def status(self, status: SlotStatus) -> QColor:
-        if status == SlotStatus.FAILED:
-            return self.reject
-        if status in (SlotStatus.BLOCKED, SlotStatus.RETRYING):
-            return self.warn
-        if status == SlotStatus.RUNNING:
-            return self.ink
-        return self.muted
-
-
-def _mix(a: QColor, b: QColor, t: float) -> QColor:
-    return QColor.fromRgbF(
-        a.redF() + (b.redF() - a.redF()) * t,
-        a.greenF() + (b.greenF() - a.greenF()) * t,
-        a.blueF() + (b.blueF() - a.blueF()) * t,
-    )
 
 
 def _fit(area: QRectF, aspect: float) -> QRectF:
@@ -124,7 +87,10 @@ class TileDelegate(QStyledItemDelegate):
         super().__init__(view)
         self._view = view
         self._tile_size = DEFAULT_TILE_SIZE
-        self._tones: tuple[tuple[int, QPalette.ColorGroup], _Tones] | None = None
+        self._tones: tuple[tuple[int, QPalette.ColorGroup], Tones] | None = None
+        # The header action under the mouse, which the grid view keeps up to date.
+        self.hovered_row: int | None = None
+        self.hovered_action: BatchAction | None = None
 
     @property
     def tile_size(self) -> int:
@@ -169,60 +135,18 @@ class TileDelegate(QStyledItemDelegate):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         tones = self._tones_for(option.palette)
         if item_data(index, Role.KindRole) == RowKind.HEADER:
-            self._paint_header(painter, option, index, tones)
+            hovered = self.hovered_action if index.row() == self.hovered_row else None
+            paint_header(painter, index, QRectF(option.rect), option.font, tones, hovered)
         else:
             self._paint_tile(painter, option, index, tones)
         painter.restore()
 
-    def _tones_for(self, palette: QPalette) -> _Tones:
+    def _tones_for(self, palette: QPalette) -> Tones:
         # Every tile of a paint shares one palette; mixing its colours once is enough.
         key = (palette.cacheKey(), palette.currentColorGroup())
         if self._tones is None or self._tones[0] != key:
-            self._tones = (key, _Tones(palette))
+            self._tones = (key, Tones(palette))
         return self._tones[1]
-
-    # -- headers -------------------------------------------------------------------------------
-
-    def _paint_header(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-        tones: _Tones,
-    ) -> None:
-        rect = QRectF(option.rect)
-        prompt_font = QFont(option.font)
-        prompt_font.setWeight(QFont.Weight.DemiBold)
-        prompt_metrics = QFontMetricsF(prompt_font)
-        detail_metrics = QFontMetricsF(option.font)
-        line = QRectF(rect.left(), rect.bottom() - prompt_metrics.height() - 3, rect.width(), 0)
-        line.setHeight(prompt_metrics.height())
-
-        prompt = "“" + " ".join(str(item_data(index, Role.PromptRole) or "").split()) + "”"
-        detail = f"  ·  {item_data(index, Role.HeaderDetailRole) or ''}"
-        detail_width = detail_metrics.horizontalAdvance(detail)
-        # The prompt names the batch; the details give way first on a narrow grid.
-        room = max(line.width() * 0.5, line.width() - detail_width)
-        prompt = prompt_metrics.elidedText(prompt, Qt.TextElideMode.ElideRight, room)
-        prompt_width = prompt_metrics.horizontalAdvance(prompt)
-        detail = detail_metrics.elidedText(
-            detail, Qt.TextElideMode.ElideRight, line.width() - prompt_width
-        )
-        detail_width = detail_metrics.horizontalAdvance(detail)
-
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        painter.setFont(prompt_font)
-        painter.setPen(tones.ink)
-        painter.drawText(line, align, prompt)
-        painter.setFont(option.font)
-        painter.setPen(tones.muted)
-        painter.drawText(line.adjusted(prompt_width, 0, 0, 0), align, detail)
-
-        rule_start = line.left() + prompt_width + detail_width + 12
-        if line.right() - rule_start >= 24:  # a shorter rule reads as a stray dash
-            painter.setPen(QPen(tones.rule, 1))
-            y = round(line.center().y()) + 0.5
-            painter.drawLine(QPointF(rule_start, y), QPointF(line.right(), y))
 
     # -- tiles ---------------------------------------------------------------------------------
 
@@ -231,7 +155,7 @@ class TileDelegate(QStyledItemDelegate):
         painter: QPainter,
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
-        tones: _Tones,
+        tones: Tones,
     ) -> None:
         rect = QRectF(option.rect)
         state = option.state
@@ -284,7 +208,7 @@ class TileDelegate(QStyledItemDelegate):
         painter: QPainter,
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
-        tones: _Tones,
+        tones: Tones,
         status: SlotStatus,
         shape: QRectF,
         inner: QRectF,
@@ -349,7 +273,7 @@ class TileDelegate(QStyledItemDelegate):
             painter.drawText(line, Qt.AlignmentFlag.AlignCenter, note)
             y += note_metrics.height()
 
-    def _paint_flag(self, painter: QPainter, area: QRectF, flag: Flag, tones: _Tones) -> None:
+    def _paint_flag(self, painter: QPainter, area: QRectF, flag: Flag, tones: Tones) -> None:
         if flag == Flag.NONE:
             return
         size = 20.0

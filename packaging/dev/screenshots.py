@@ -1,7 +1,7 @@
 """Takes the README's screenshots: the real app, on a real X server, against the sandbox.
 
 Run through `bash packaging/dev/screenshots.sh`, which starts Xvfb; writes
-resources/screenshots/main-window.png, compare.png and export.png.
+resources/screenshots/main-window.png, compare.png, export.png and shortcuts.png.
 """
 
 from __future__ import annotations
@@ -116,6 +116,13 @@ async def _shoot(app: object) -> int:
         await _settle(0.8)
         dialog.grab().save(str(OUT / "export.png"))
         dialog.close()
+
+    window.open_cheat_sheet()
+    sheet = window._cheat_sheet
+    if sheet is not None:
+        await _settle(0.5)
+        sheet.grab().save(str(OUT / "shortcuts.png"))
+        sheet.close()
     window.close()
     await services.aclose()
     return 0

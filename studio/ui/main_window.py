@@ -35,6 +35,8 @@ from studio.models.draft_list import BatchAction
 from studio.models.export_model import ExportModel
 from studio.models.image_loader import ImageLoader
 from studio.ui.banner import Banner
+from studio.ui.cheat_sheet import CheatSheet, menu_entries
+from studio.ui.compare import KEYS as COMPARE_KEYS
 from studio.ui.compare import CompareView
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.first_run import FirstRunPanel
@@ -60,6 +62,7 @@ class MainWindow(QMainWindow):
         self._inspector_wanted = True
         self._settings_dialog: SettingsDialog | None = None
         self._export_dialog: ExportDialog | None = None
+        self._cheat_sheet: CheatSheet | None = None
         presets = PresetBook(services.paths.export_presets_file)
         self.exporter = ExportModel(services.library, services.tasks, presets, self)
 
@@ -178,7 +181,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _add_actions(self) -> None:
-        # The menus double as the cheat sheet: every action shows its key there.
+        # Every action with a key is in a menu: the menus show them, and F1 lists them all.
         menus = self.menuBar()
         app_menu = menus.addMenu("&Draft Studio")
         app_menu.addAction(self._action("Generate", ["Ctrl+Return", "Ctrl+Enter"], self.generate))
@@ -236,6 +239,11 @@ class MainWindow(QMainWindow):
         inspector.setCheckable(True)
         inspector.setChecked(True)
         view.addAction(inspector)
+
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self._action("Keyboard shortcuts", "F1", self.open_cheat_sheet))
+        # "?" is Shift+/ on most layouts; which of the two arrives depends on the platform.
+        self._action("Keyboard shortcuts", ["?", "Shift+?"], self.open_cheat_sheet, grid)
 
     # -- generation ----------------------------------------------------------------------------
 
@@ -432,6 +440,26 @@ class MainWindow(QMainWindow):
         # show(), never exec(): no nested event loop while work streams in.
         self._settings_dialog.show()
         self._settings_dialog.raise_()
+
+    def open_cheat_sheet(self) -> None:
+        if self._cheat_sheet is None:
+            moving = [
+                ("Arrows", "Move through the grid"),
+                ("Shift+arrows", "Extend the selection"),
+                ("Ctrl+A", "Select every draft shown"),
+                ("Double-click", "Loupe"),
+            ]
+            compare = [(keys, what[:1].upper() + what[1:]) for keys, what in COMPARE_KEYS]
+            sections = [
+                # Help holds only this sheet: listing it inside itself says nothing.
+                *(s for s in menu_entries(self.menuBar()) if s[0] != "Help"),
+                ("Grid", moving),
+                ("Compare view", compare),
+            ]
+            self._cheat_sheet = CheatSheet(sections, self)
+        # show(), never exec(): the sheet can stay open beside the work.
+        self._cheat_sheet.show()
+        self._cheat_sheet.raise_()
 
     def open_export(self) -> None:
         if self._export_dialog is None:

@@ -26,7 +26,16 @@ from studio.ui.compare.pane import ImagePane
 from studio.ui.compare.view_state import ViewState
 from studio.ui.shortcuts import claim_own_key
 
-HINTS = "← → next candidate · P pick · X reject · 1–5 rate · S swap · Z fit/100 % · Esc back"
+KEYS = (
+    ("← →", "next candidate"),
+    ("P", "pick"),
+    ("X", "reject"),
+    ("1–5", "rate"),
+    ("S", "swap"),
+    ("Z", "fit/100 %"),
+    ("Esc", "back"),
+)
+HINTS = " · ".join(f"{keys} {what}" for keys, what in KEYS)
 
 _FLAG_KEYS = {Qt.Key.Key_P: Flag.PICK, Qt.Key.Key_X: Flag.REJECT, Qt.Key.Key_U: Flag.NONE}
 _RATING_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(6)}

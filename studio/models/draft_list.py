@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QTimer,
     QUrl,
 )
+from PySide6.QtGui import QPixmap
 
 from studio.core.domain import Flag, SlotStatus
 from studio.core.engine.events import (
@@ -40,6 +41,7 @@ from studio.core.engine.events import (
     SlotSucceeded,
 )
 from studio.core.library import DraftRecord, Library, LibraryError, StoredImage
+from studio.core.library.files import THUMB_EDGE
 from studio.models.draft_labels import (
     block_label,
     failure_label,
@@ -54,6 +56,8 @@ log = logging.getLogger(__name__)
 _Index = QModelIndex | QPersistentModelIndex
 _LIVE = frozenset({SlotStatus.RUNNING, SlotStatus.RETRYING})
 _TICK_MS = 1000
+# Long edges originals are read at for large tiles; 1K images stop at their own size.
+_SHARP_STEPS = (480, 640, 800, 1024, 1536, 2048)
 
 
 class Role(IntEnum):
@@ -152,6 +156,15 @@ def _aspect_value(width: int | None, height: int | None, aspect: str) -> float:
     return value if value > 0 else 1.0
 
 
+def _sharp_edge(tile_px: int, dpr: float) -> int:
+    """The long edge to read originals at for tiles this size: 0 when the thumbnails do,
+    else the next of a few steps, so that nearby tile sizes share cached pictures."""
+    needed = tile_px * dpr
+    if needed <= THUMB_EDGE * 1.1:  # a tenth larger is not visibly softer
+        return 0
+    return next((step for step in _SHARP_STEPS if step >= needed), _SHARP_STEPS[-1])
+
+
 @dataclass(slots=True, eq=False)
 class _Tile:
     draft_id: int
@@ -164,6 +177,7 @@ class _Tile:
     deleted: bool
     aspect: float
     thumb_path: Path | None
+    image_path: Path | None  # the original, read scaled when a tile outgrows the thumbnail
     cost_usd: float
     attempts: int
     latency_ms: int | None
@@ -192,6 +206,7 @@ class _Tile:
             deleted=draft.deleted,
             aspect=_aspect_value(draft.width, draft.height, draft.aspect),
             thumb_path=draft.thumb_path,
+            image_path=draft.path,
             cost_usd=draft.cost_usd,
             attempts=draft.attempts,
             latency_ms=draft.latency_ms,
@@ -275,6 +290,8 @@ class DraftListModel(QAbstractListModel):
         self._filter = DraftFilter()
         self._needle = ""
         self._dpr = 1.0
+        self._tile_px = 0  # the tiles' logical size, which the view reports
+        self._sharp_edge = 0  # 0 while the thumbnails are big enough
         self._batches: list[_Batch] = []  # newest first, hidden ones included
         self._batch_by_id: dict[int, _Batch] = {}
         self._tiles: dict[int, _Tile] = {}
@@ -372,9 +389,7 @@ class DraftListModel(QAbstractListModel):
         if role == Role.DraftIdRole:
             return tile.draft_id
         if role == Role.ThumbnailRole:
-            if tile.thumb_path is None:
-                return None
-            return self._thumbnails.pixmap(tile.draft_id, tile.thumb_path, self._dpr)
+            return self._picture(tile)
         if role == Role.StatusRole:
             return tile.status
         if role == Role.FlagRole:
@@ -409,6 +424,17 @@ class DraftListModel(QAbstractListModel):
         if tile.status != SlotStatus.RUNNING or tile.started_at is None:
             return None
         return max(0.0, time.monotonic() - tile.started_at)
+
+    def _picture(self, tile: _Tile) -> QPixmap | None:
+        """The library's thumbnail, or for tiles larger than that the original scaled to fit;
+        while the larger one loads the thumbnail stands in, so nothing blinks."""
+        if tile.thumb_path is None:
+            return None
+        small = self._thumbnails.pixmap(tile.draft_id, tile.thumb_path, self._dpr)
+        if not self._sharp_edge or tile.image_path is None:
+            return small
+        sharp = self._thumbnails.pixmap(tile.draft_id, tile.image_path, self._dpr, self._sharp_edge)
+        return sharp or small
 
     def _error(self, tile: _Tile) -> str | None:
         if tile.status == SlotStatus.SUCCEEDED:
@@ -492,9 +518,17 @@ class DraftListModel(QAbstractListModel):
         if dpr == self._dpr:
             return
         self._dpr = dpr
+        self._sharp_edge = _sharp_edge(self._tile_px, dpr)
         if self._rows:
             role = [int(Role.ThumbnailRole)]
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1), role)
+
+    def set_tile_size(self, px: int) -> None:
+        """The view's tiles are `px` logical pixels: on large tiles or HiDPI screens that is
+        more than a thumbnail has, and the originals are read instead. The view repaints
+        after a size change anyway, so no rows are announced as changed here."""
+        self._tile_px = px
+        self._sharp_edge = _sharp_edge(px, self._dpr)
 
     # -- loading and filtering -----------------------------------------------------------------
 
@@ -732,7 +766,7 @@ class DraftListModel(QAbstractListModel):
             if target is None:
                 target = self._add_sibling(batch, tile, image.draft_id)
             target.status = SlotStatus.SUCCEEDED
-            target.thumb_path = image.thumb_path
+            target.thumb_path, target.image_path = image.thumb_path, image.path
             target.aspect = _aspect_value(image.width, image.height, batch.aspect)
             target.latency_ms = round(latency_s * 1000)
             target.started_at = target.retry_at = None
@@ -755,6 +789,7 @@ class DraftListModel(QAbstractListModel):
             deleted=False,
             aspect=original.aspect,
             thumb_path=None,
+            image_path=None,
             cost_usd=0.0,
             attempts=original.attempts,
             latency_ms=None,

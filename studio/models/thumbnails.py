@@ -17,7 +17,8 @@ DEFAULT_MAX_BYTES = 96 * 1024 * 1024
 # for the disk and steal cores from the event loop.
 _LOADER_THREADS = 2
 
-_Key = tuple[int, Path, float]
+# (draft id, file, device pixel ratio, long edge to scale down to or 0 for as it is)
+_Key = tuple[int, Path, float, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,11 @@ class _Loader(QRunnable):
         # QImage and QImageReader are safe off the GUI thread; QPixmap is not.
         reader = QImageReader(str(self._key[1]))
         reader.setAutoTransform(True)
+        edge = self._key[3]
+        size = reader.size()
+        if edge and max(size.width(), size.height()) > edge:
+            # Scaled while decoding, never up: a large tile gets the pixels it shows, no more.
+            reader.setScaledSize(size.scaled(edge, edge, Qt.AspectRatioMode.KeepAspectRatio))
         image = reader.read()
         if image.isNull():
             log.warning("cannot read thumbnail %s: %s", self._key[1], reader.errorString())
@@ -100,8 +106,10 @@ class ThumbnailCache(QObject):
             failures=len(self._unreadable),
         )
 
-    def pixmap(self, draft_id: int, path: Path, dpr: float) -> QPixmap | None:
-        key = (draft_id, path, dpr)
+    def pixmap(self, draft_id: int, path: Path, dpr: float, edge: int = 0) -> QPixmap | None:
+        """`edge` > 0 reads `path` scaled down to that long edge (for originals behind large
+        tiles); 0 reads it as it is (the library's small thumbnails)."""
+        key = (draft_id, path, dpr, edge)
         entry = self._entries.get(key)
         if entry is not None:
             self._entries.move_to_end(key)

@@ -153,6 +153,45 @@ def test_a_thumbnail_arrives_and_repaints_only_its_row(qtbot, library, model, th
     assert thumbnails.stats.misses == 1
 
 
+@pytest.mark.parametrize(
+    ("tile_px", "dpr", "device_width"),
+    [
+        (192, 1.0, 320),  # the library's thumbnail is enough
+        (384, 1.0, 480),  # larger tiles: the original, read at the next step up
+        (240, 2.0, 480),  # HiDPI: device pixels count, not logical ones
+        (384, 2.0, 800),
+    ],
+)
+def test_large_tiles_and_hidpi_screens_get_sharp_pictures(
+    qtbot, library, model, thumbnails, tile_px: int, dpr: float, device_width: int
+):
+    (draft,) = library.create_batch(record("one sharp kite", 1, "1:1"))
+    save(library, draft.id, png((1024, 1024)))
+    model.reload()
+    model.set_device_pixel_ratio(dpr)
+    model.set_tile_size(tile_px)
+
+    def loaded() -> bool:
+        picture = value(model, draft.id, Role.ThumbnailRole)
+        return isinstance(picture, QPixmap) and picture.width() == device_width
+
+    qtbot.waitUntil(loaded, timeout=5000)
+    picture = value(model, draft.id, Role.ThumbnailRole)
+    assert picture.devicePixelRatio() == dpr
+    assert picture.height() == device_width  # square stays square
+
+
+def test_while_a_sharp_picture_loads_the_thumbnail_stands_in(qtbot, library, model, thumbnails):
+    (draft,) = library.create_batch(record("one kite", 1, "1:1"))
+    save(library, draft.id, png((1024, 1024)))
+    model.reload()
+    with qtbot.waitSignal(thumbnails.ready, timeout=5000):
+        assert value(model, draft.id, Role.ThumbnailRole) is None
+    assert value(model, draft.id, Role.ThumbnailRole).width() == 320
+    model.set_tile_size(384)  # the larger picture starts loading…
+    assert value(model, draft.id, Role.ThumbnailRole).width() == 320  # …the thumbnail shows
+
+
 def test_engine_events_update_one_tile_each(qtbot, qtmodeltester, library, model):
     model.reload()
     qtmodeltester.check(model)  # it keeps checking every signal that follows

@@ -268,3 +268,31 @@ def inked_pixels(image: QImage, background: QColor) -> int:
         for y in range(0, image.height(), 2)
         for x in range(0, image.width(), 2)
     )
+
+
+def test_the_largest_tiles_draw_from_the_original_not_the_small_thumbnail(
+    qtbot, library, thumbnails
+):
+    (draft,) = library.create_batch(BatchRecord("big one", "m", "1:1", "1K", (0,)))
+    image = GeneratedImage(png(RED, (1024, 1024)), "image/png")
+    library.save_images(draft.id, [image], ResponseMeta(), None)
+    drafts = DraftListModel(library, thumbnails)
+    drafts.reload()
+    grid = GridView()
+    qtbot.addWidget(grid)
+    grid.setModel(drafts)
+    grid.resize(900, 700)
+    grid.show()
+    qtbot.waitExposed(grid)
+    grid.set_tile_size(384)
+    row = drafts.row_of(draft.id)
+    assert row is not None
+
+    def drawn_width() -> int:
+        grid.viewport().grab()  # painting asks for the picture
+        picture = drafts.data(drafts.index(row), Role.ThumbnailRole)
+        return picture.width() if picture is not None else 0
+
+    qtbot.waitUntil(lambda: drawn_width() > 320, timeout=5000)
+    tile = grid.visualRect(drafts.index(row))
+    assert drawn_width() >= tile.width() * grid.devicePixelRatioF() - 16  # the padding

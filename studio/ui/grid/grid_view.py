@@ -22,6 +22,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QResizeEvent,
     QShowEvent,
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QToolTip, QWidget
@@ -100,6 +101,7 @@ class GridView(QListView):
         before = self._delegate.tile_size
         self._delegate.set_tile_size(px)
         if self._delegate.tile_size != before:
+            self._report_tile_size()
             self.scheduleDelayedItemsLayout()
             self.tile_size_changed.emit(self._delegate.tile_size)
 
@@ -129,6 +131,13 @@ class GridView(QListView):
             current.modelAboutToBeReset.connect(self._keep_selection)
             current.modelReset.connect(self._restore_selection)
             current.set_device_pixel_ratio(self.devicePixelRatioF())
+            self._report_tile_size()
+
+    def _report_tile_size(self) -> None:
+        """The model picks how sharp a picture to load from the size tiles are drawn at."""
+        model = self.draft_model()
+        if model is not None:
+            model.set_tile_size(self._delegate.cell_size())
 
     def selected_draft_ids(self) -> list[int]:
         model = self.draft_model()
@@ -280,6 +289,12 @@ class GridView(QListView):
         model = self.draft_model()
         if model is not None:
             model.set_device_pixel_ratio(self.devicePixelRatioF())
+            self._report_tile_size()
+
+    def resizeEvent(self, e: QResizeEvent) -> None:
+        # Tiles stretch to fill the row, so a wider window means larger tiles.
+        self._report_tile_size()
+        super().resizeEvent(e)
 
     def paintEvent(self, e: QPaintEvent) -> None:
         super().paintEvent(e)

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QByteArray,
-    QItemSelection,
-    QItemSelectionModel,
     QSettings,
     Qt,
     QUrl,
@@ -41,6 +39,7 @@ from studio.ui.compare import CompareView
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.first_run import FirstRunPanel
 from studio.ui.grid import FilterBar, GridView
+from studio.ui.grid_actions import GridActions
 from studio.ui.inspector import Inspector
 from studio.ui.loupe import Loupe
 from studio.ui.prompt_panel import PromptPanel
@@ -63,6 +62,7 @@ class MainWindow(QMainWindow):
         self._settings_dialog: SettingsDialog | None = None
         self._export_dialog: ExportDialog | None = None
         self._cheat_sheet: CheatSheet | None = None
+        self._named: dict[str, QAction] = {}  # actions by their text, for context menus
         presets = PresetBook(services.paths.export_presets_file)
         self.exporter = ExportModel(services.library, services.tasks, presets, self)
 
@@ -119,6 +119,22 @@ class MainWindow(QMainWindow):
         self.setStatusBar(StudioStatusBar(services.studio))
 
         self._wire()
+        inspector = self.inspector
+        self._named.update(
+            {
+                "Copy prompt": inspector.copy_action,
+                "Reuse settings": inspector.reuse_action,
+                "Retry": inspector.retry_action,
+                "Reveal file": inspector.reveal_action,
+            }
+        )
+        self.grid_actions = GridActions(
+            self.grid,
+            services.drafts,
+            services.studio,
+            self._named,
+            lambda text: self.banner.show_message("info", text),
+        )
         self._add_actions()
         self._restore_state()
         self.banner.set_sandbox(services.studio.sandbox)
@@ -139,7 +155,6 @@ class MainWindow(QMainWindow):
         self.grid.tile_size_changed.connect(self.filter_bar.set_tile_size)
         self.grid.selectionModel().currentChanged.connect(lambda *_: self._show_current())
         self.grid.doubleClicked.connect(lambda _: self.toggle_loupe())
-        self.grid.batch_action.connect(self.run_batch_action)
         studio.notice.connect(self._notice)
         studio.notice_cleared.connect(self.banner.clear)
         studio.backend_changed.connect(self.banner.set_sandbox)
@@ -178,6 +193,7 @@ class MainWindow(QMainWindow):
         else:
             self.addAction(action)
         action.triggered.connect(slot)
+        self._named.setdefault(text, action)  # the menu bar's, when the grid has a twin
         return action
 
     def _add_actions(self) -> None:
@@ -222,7 +238,9 @@ class MainWindow(QMainWindow):
         )
         for text, batch_action in batch_actions:
             cull.addAction(
-                self._action(text, [], lambda _=False, a=batch_action: self._on_current_batch(a))
+                self._action(
+                    text, [], lambda _=False, a=batch_action: self.grid_actions.on_current_batch(a)
+                )
             )
         cull.addSeparator()
         auto = self._action("Auto-advance after flag", "Ctrl+Shift+A", self._toggle_advance)
@@ -311,38 +329,6 @@ class MainWindow(QMainWindow):
             current = drafts.draft_id_at(self.grid.currentIndex().row())
             ids = [current]
         return [draft_id for draft_id in ids if draft_id is not None]
-
-    def run_batch_action(self, batch_id: int, action: str) -> None:
-        drafts, studio = self.services.drafts, self.services.studio
-        if action == BatchAction.STOP:
-            studio.cancel_batch(batch_id)
-        elif action == BatchAction.RETRY:
-            for draft_id in drafts.retryable_in_batch(batch_id):
-                studio.retry(draft_id)
-        elif action == BatchAction.SELECT:
-            self._select_drafts(drafts.shown_in_batch(batch_id))
-
-    def _on_current_batch(self, action: BatchAction) -> None:
-        drafts = self.services.drafts
-        draft_id = drafts.draft_id_at(self.grid.currentIndex().row())
-        batch_id = drafts.batch_of(draft_id) if draft_id is not None else None
-        if batch_id is None:
-            self.banner.show_message("info", "Move to a draft first; its batch is the one used.")
-            return
-        self.run_batch_action(batch_id, action)
-
-    def _select_drafts(self, draft_ids: list[int]) -> None:
-        drafts = self.services.drafts
-        rows = [row for row in map(drafts.row_of, draft_ids) if row is not None]
-        if not rows:
-            return
-        selection = QItemSelection()
-        for row in rows:
-            selection.select(drafts.index(row, 0), drafts.index(row, 0))
-        flags = QItemSelectionModel.SelectionFlag
-        self.grid.selectionModel().setCurrentIndex(drafts.index(rows[0], 0), flags.NoUpdate)
-        self.grid.selectionModel().select(selection, flags.ClearAndSelect)
-        self.grid.setFocus()
 
     def _current_draft(self) -> DraftRecord | None:
         draft_id = self.services.drafts.draft_id_at(self.grid.currentIndex().row())

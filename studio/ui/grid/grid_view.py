@@ -146,6 +146,20 @@ class GridView(QListView):
         rows = sorted(index.row() for index in self.selectedIndexes())
         return [draft for row in rows if (draft := model.draft_id_at(row)) is not None]
 
+    def select_drafts(self, draft_ids: list[int]) -> None:
+        """Selects exactly these drafts (those the filter shows), the first one current."""
+        model = self.draft_model()
+        rows = [r for r in map(model.row_of, draft_ids) if r is not None] if model else []
+        if model is None or not rows:
+            return
+        selection = QItemSelection()
+        for row in rows:
+            selection.select(model.index(row), model.index(row))
+        flags = QItemSelectionModel.SelectionFlag
+        self.selectionModel().setCurrentIndex(model.index(rows[0]), flags.NoUpdate)
+        self.selectionModel().select(selection, flags.ClearAndSelect)
+        self.setFocus()
+
     def _keep_selection(self) -> None:
         model = self.draft_model()
         current = self.currentIndex()

@@ -1,0 +1,117 @@
+"""What the grid offers besides its keys: the batch headers' pills, the batch items of the
+Cull menu, and right-click menus. The menus reuse the window's own actions, so each item
+shows its key and follows the same enabled state as the menu bar and the inspector."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import QItemSelectionModel, QObject, QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QWidget
+
+from studio.models.draft_list import BatchAction, DraftListModel, Role
+from studio.models.studio import StudioModel
+from studio.ui.grid import GridView
+from studio.ui.grid.batch_header import ACTION_TIPS
+
+RATING = "Rating"
+# Groups of action names, a separator between groups; RATING becomes a submenu of Rate 0–5.
+TILE_ITEMS: tuple[tuple[str, ...], ...] = (
+    ("Pick", "Reject", "Unflag", RATING),
+    ("Compare selected", "Loupe"),
+    ("Copy image", "Copy prompt", "Reuse settings", "Open in editor", "Reveal file"),
+    ("Retry", "Export…"),
+    ("Select this batch", "Move to trash"),
+)
+
+
+def tile_menu(parent: QWidget, actions: Mapping[str, QAction]) -> QMenu:
+    menu = QMenu(parent)
+    menu.setAccessibleName("Draft actions")
+    for group in TILE_ITEMS:
+        if menu.actions():
+            menu.addSeparator()
+        for name in group:
+            if name == RATING:
+                ratings = menu.addMenu(RATING)
+                for stars in range(6):
+                    ratings.addAction(actions[f"Rate {stars}"])
+            else:
+                menu.addAction(actions[name])
+    return menu
+
+
+def header_menu(
+    parent: QWidget,
+    offered: list[tuple[BatchAction, str]],
+    run: Callable[[BatchAction], None],
+) -> QMenu:
+    """The header's pills as menu items: the same choices, for right-click habits."""
+    menu = QMenu(parent)
+    menu.setAccessibleName("Batch actions")
+    menu.setToolTipsVisible(True)
+    for action, label in offered:
+        item = menu.addAction(label)
+        item.setToolTip(ACTION_TIPS[action])
+        item.triggered.connect(lambda _=False, chosen=action: run(chosen))
+    return menu
+
+
+class GridActions(QObject):
+    def __init__(
+        self,
+        grid: GridView,
+        drafts: DraftListModel,
+        studio: StudioModel,
+        actions: Mapping[str, QAction],
+        tell: Callable[[str], None],
+    ) -> None:
+        super().__init__(grid)
+        self._grid = grid
+        self._drafts = drafts
+        self._studio = studio
+        self._actions = actions  # filled in by the window as it builds its menus
+        self._tell = tell
+        grid.batch_action.connect(self.run_batch_action)
+        grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        grid.customContextMenuRequested.connect(self.show_menu)
+
+    def run_batch_action(self, batch_id: int, action: str) -> None:
+        if action == BatchAction.STOP:
+            self._studio.cancel_batch(batch_id)
+        elif action == BatchAction.RETRY:
+            for draft_id in self._drafts.retryable_in_batch(batch_id):
+                self._studio.retry(draft_id)
+        elif action == BatchAction.SELECT:
+            self._grid.select_drafts(self._drafts.shown_in_batch(batch_id))
+
+    def on_current_batch(self, action: BatchAction) -> None:
+        drafts = self._drafts
+        draft_id = drafts.draft_id_at(self._grid.currentIndex().row())
+        batch_id = drafts.batch_of(draft_id) if draft_id is not None else None
+        if batch_id is None:
+            self._tell("Move to a draft first; its batch is the one used.")
+            return
+        self.run_batch_action(batch_id, action)
+
+    def show_menu(self, pos: QPoint) -> None:
+        grid, drafts = self._grid, self._drafts
+        index = grid.indexAt(pos)
+        if not index.isValid():
+            return
+        if drafts.draft_id_at(index.row()) is None:
+            batch_id = int(drafts.data(index, Role.BatchIdRole))
+            offered = list(drafts.data(index, Role.HeaderActionsRole))
+            menu = header_menu(grid, offered, lambda a: self.run_batch_action(batch_id, a))
+        else:
+            # Right-clicking outside the selection acts on that tile alone, as file managers do.
+            if not grid.selectionModel().isSelected(index):
+                grid.setCurrentIndex(index)
+            else:
+                grid.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+            menu = tile_menu(grid, self._actions)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(grid.viewport().mapToGlobal(pos))  # not exec(): no nested event loop

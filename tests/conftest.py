@@ -38,6 +38,10 @@ def pytest_asyncio_loop_factories(
 
     def make_loop() -> object:
         app = QApplication.instance() or QApplication([])
+        assert isinstance(app, QApplication)
+        # As in the app (studio/app.py): closing a window must not quit Qt, which would stop
+        # the qasync loop under a test or fixture that is still awaiting its shutdown.
+        app.setQuitOnLastWindowClosed(False)
         loop = qasync.QEventLoop(app)
         _QT_LOOPS.append(loop)
         return loop

@@ -499,6 +499,10 @@ class DraftListModel(QAbstractListModel):
     def row_of(self, draft_id: int) -> int | None:
         return self._tile_rows.get(draft_id)
 
+    def flag_of(self, draft_id: int) -> Flag | None:
+        tile = self._tiles.get(draft_id)
+        return tile.flag if tile is not None else None
+
     def batch_of(self, draft_id: int) -> int | None:
         tile = self._tiles.get(draft_id)
         return tile.batch_id if tile is not None else None

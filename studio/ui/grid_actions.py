@@ -10,10 +10,13 @@ from PySide6.QtCore import QItemSelectionModel, QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
+from studio.core.domain import Flag
+from studio.models.culling import CullingModel
 from studio.models.draft_list import BatchAction, DraftListModel, Role
 from studio.models.studio import StudioModel
 from studio.ui.grid import GridView
 from studio.ui.grid.batch_header import ACTION_TIPS
+from studio.ui.grid.tile_actions import TileAction
 
 RATING = "Rating"
 # Groups of action names, a separator between groups; RATING becomes a submenu of Rate 0–5.
@@ -64,6 +67,7 @@ class GridActions(QObject):
         grid: GridView,
         drafts: DraftListModel,
         studio: StudioModel,
+        culling: CullingModel,
         actions: Mapping[str, QAction],
         tell: Callable[[str], None],
     ) -> None:
@@ -71,9 +75,11 @@ class GridActions(QObject):
         self._grid = grid
         self._drafts = drafts
         self._studio = studio
+        self._culling = culling
         self._actions = actions  # filled in by the window as it builds its menus
         self._tell = tell
         grid.batch_action.connect(self.run_batch_action)
+        grid.tile_action.connect(self.run_tile_action)
         grid.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         grid.customContextMenuRequested.connect(self.show_menu)
 
@@ -85,6 +91,15 @@ class GridActions(QObject):
                 self._studio.retry(draft_id)
         elif action == BatchAction.SELECT:
             self._grid.select_drafts(self._drafts.shown_in_batch(batch_id))
+
+    def run_tile_action(self, draft_id: int, action: str, pos: QPoint) -> None:
+        """The hover buttons: a flag button toggles (pressed on a pick, it unflags)."""
+        if action == TileAction.MORE:
+            self.show_menu(pos)
+            return
+        wanted = Flag.PICK if action == TileAction.PICK else Flag.REJECT
+        current = self._drafts.flag_of(draft_id)
+        self._culling.set_flag([draft_id], Flag.NONE if current == wanted else wanted)
 
     def on_current_batch(self, action: BatchAction) -> None:
         drafts = self._drafts

@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
             self.grid,
             services.drafts,
             services.studio,
+            services.culling,
             self._named,
             lambda text: self.banner.show_message("info", text),
         )

@@ -38,12 +38,45 @@ def fast_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DRAFT_STUDIO_SANDBOX_PIXEL_SCALE", "0.15")
 
 
+# The loop each `window` fixture runs on, so the teardown hook below can settle the app on it.
+_WINDOW_LOOPS: dict[int, asyncio.AbstractEventLoop] = {}
+
+
 @pytest.fixture
-async def window(qtbot, fast_sandbox) -> AsyncIterator[MainWindow]:
+async def window(fast_sandbox) -> AsyncIterator[MainWindow]:
+    """The app as a user starts it. Not handed to qtbot: pytest-qt would close and delete it
+    before this fixture's async shutdown runs."""
     services = await build_services(sandbox_in_process=True)
     main = MainWindow(services)
-    qtbot.addWidget(main)
     main.show()
+    # Tests start from a settled app: the startup key check (a keyring read in a worker
+    # thread) has finished. Shutting down during that check is tested on its own in test_app.
+    await until(lambda: not services.keys.busy, services.keys.changed, 10)
+    _WINDOW_LOOPS[id(main)] = asyncio.get_running_loop()
     yield main
     main.close()
-    await services.aclose()
+    # Bounded: a shutdown that never ends fails here with the stack of where it waits,
+    # instead of hanging the whole run where no timeout can reach it.
+    await asyncio.wait_for(services.aclose(), 30)
+    main.deleteLater()
+
+
+async def _settle(main: MainWindow) -> None:
+    """Lets async work the test started (a key check, a settings save) finish on its loop."""
+    tasks = main.services.tasks
+    for _ in range(1000):
+        if tasks.pending == 0:
+            return
+        await asyncio.sleep(0.01)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> object:
+    """Before pytest-qt processes pending Qt events between tests: qasync runs due callbacks
+    whenever Qt processes events, so a task stepped there would run outside its asyncio loop
+    (no running loop, or another test's). The app's own work is finished on its loop first."""
+    main = getattr(item, "funcargs", {}).get("window")
+    loop = _WINDOW_LOOPS.pop(id(main), None)
+    if isinstance(main, MainWindow) and loop is not None and not loop.is_running():
+        loop.run_until_complete(asyncio.wait_for(_settle(main), 15))
+    return (yield)

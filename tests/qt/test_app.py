@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import keyring
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -201,3 +203,13 @@ async def test_space_opens_a_full_window_loupe(window: MainWindow, qtbot):
     assert window.pages.currentIndex() == 0
     assert window.prompt_panel.isVisible()
     assert window.inspector.isVisible()
+
+
+async def test_closing_right_after_start_does_not_wait_for_the_key_check(qtbot, fast_sandbox):
+    services = await build_services(sandbox_in_process=True)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    assert services.keys.busy  # the startup check is still reading the keyring
+    window.close()
+    await asyncio.wait_for(services.aclose(), 10)

@@ -42,7 +42,8 @@ async def test_stop_then_retry_from_the_header(window: MainWindow, qtbot):
     assert [a for a, _ in _offered(window, 0)] == [BatchAction.STOP, BatchAction.SELECT]
 
     _click(window, qtbot, 0, BatchAction.STOP)
-    await until(lambda: not studio.busy, studio.stats_changed, 5)
+    drafts = window.services.drafts
+    await until(lambda: _offered(window, 0)[0][0] == BatchAction.RETRY, drafts.dataChanged, 5)
     assert _statuses(window) == {SlotStatus.CANCELLED}
     assert _offered(window, 0) == [
         (BatchAction.RETRY, "Retry 3"),

@@ -27,8 +27,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QToolTip, QWidget
 
+from studio.core.domain import SlotStatus
 from studio.models.draft_list import BatchAction, DraftListModel, Role, RowKind, item_data
 from studio.ui.grid.batch_header import ACTION_TIPS, action_at
+from studio.ui.grid.tile_actions import TILE_ACTION_TIPS, TileAction, tile_action_at
 from studio.ui.grid.tile_delegate import MAX_TILE_SIZE, MIN_TILE_SIZE, TileDelegate
 
 ZOOM_STEPS = (96, 128, 160, 192, 240, 288, 384)
@@ -50,6 +52,7 @@ NO_MATCH_HINT = "No drafts match this filter."
 class GridView(QListView):
     tile_size_changed = Signal(int)
     batch_action = Signal(int, str)  # batch id, BatchAction: a header pill was clicked
+    tile_action = Signal(int, str, QPoint)  # draft id, TileAction, where (for the menu)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -238,14 +241,19 @@ class GridView(QListView):
 
     # -- batch header actions ------------------------------------------------------------------
 
-    def _action_at(self, pos: QPoint) -> tuple[QModelIndex, BatchAction | None]:
+    def _action_at(self, pos: QPoint) -> tuple[QModelIndex, BatchAction | TileAction | None]:
+        """The header pill or tile button at `pos`, if any, and the row it belongs to."""
         index = self.indexAt(pos)
-        if not index.isValid() or item_data(index, Role.KindRole) != RowKind.HEADER:
+        if not index.isValid():
             return index, None
         rect = QRectF(self.visualRect(index))
-        return index, action_at(index, rect, self.font(), QPointF(pos))
+        if item_data(index, Role.KindRole) == RowKind.HEADER:
+            return index, action_at(index, rect, self.font(), QPointF(pos))
+        if item_data(index, Role.StatusRole) != SlotStatus.SUCCEEDED:
+            return index, None
+        return index, tile_action_at(rect, QPointF(pos))
 
-    def _hover(self, index: QModelIndex, action: BatchAction | None) -> None:
+    def _hover(self, index: QModelIndex, action: BatchAction | TileAction | None) -> None:
         delegate = self._delegate
         row = index.row() if action is not None else None
         if (row, action) == (delegate.hovered_row, delegate.hovered_action):
@@ -276,18 +284,27 @@ class GridView(QListView):
         super().mousePressEvent(e)
 
     def mouseReleaseEvent(self, e: QMouseEvent) -> None:
-        index, action = self._action_at(e.position().toPoint())
-        if action is not None and e.button() == Qt.MouseButton.LeftButton:
-            e.accept()
-            self.batch_action.emit(int(item_data(index, Role.BatchIdRole)), action.value)
+        pos = e.position().toPoint()
+        index, action = self._action_at(pos)
+        if action is None or e.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(e)
             return
-        super().mouseReleaseEvent(e)
+        e.accept()
+        if isinstance(action, BatchAction):
+            self.batch_action.emit(int(item_data(index, Role.BatchIdRole)), action.value)
+        else:
+            self.tile_action.emit(int(item_data(index, Role.DraftIdRole)), action.value, pos)
 
     def viewportEvent(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip and isinstance(e, QHelpEvent):
             _, action = self._action_at(e.pos())
             if action is not None:
-                QToolTip.showText(e.globalPos(), ACTION_TIPS[action], self.viewport())
+                tip = (
+                    ACTION_TIPS[action]
+                    if isinstance(action, BatchAction)
+                    else TILE_ACTION_TIPS[action]
+                )
+                QToolTip.showText(e.globalPos(), tip, self.viewport())
                 return True
         return super().viewportEvent(e)
 

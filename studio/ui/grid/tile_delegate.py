@@ -22,6 +22,14 @@ from studio.core.domain import Flag, SlotStatus
 from studio.models.draft_labels import state_label
 from studio.models.draft_list import BatchAction, Role, RowKind, item_data
 from studio.ui.grid.batch_header import paint_header
+from studio.ui.grid.tile_actions import (
+    BADGE_INSET,
+    TileAction,
+    flag_mark,
+    inner_area,
+    mark_pen,
+    paint_tile_actions,
+)
 from studio.ui.grid.tones import Tones
 
 MIN_TILE_SIZE = 96
@@ -29,10 +37,8 @@ MAX_TILE_SIZE = 384
 DEFAULT_TILE_SIZE = 192
 
 _RADIUS = 8.0
-_PAD = 8.0  # between the cell's edge and the image: room for the selection ring
 _HEADER_GAP = 18  # above a header, so that batches read as groups
 _CHIP_PAD = 14
-_BADGE_INSET = 5.0
 
 
 def _fit(area: QRectF, aspect: float) -> QRectF:
@@ -88,9 +94,9 @@ class TileDelegate(QStyledItemDelegate):
         self._view = view
         self._tile_size = DEFAULT_TILE_SIZE
         self._tones: tuple[tuple[int, QPalette.ColorGroup], Tones] | None = None
-        # The header action under the mouse, which the grid view keeps up to date.
+        # The header pill or tile button under the mouse, which the grid view keeps up to date.
         self.hovered_row: int | None = None
-        self.hovered_action: BatchAction | None = None
+        self.hovered_action: BatchAction | TileAction | None = None
 
     @property
     def tile_size(self) -> int:
@@ -136,7 +142,8 @@ class TileDelegate(QStyledItemDelegate):
         tones = self._tones_for(option.palette)
         if item_data(index, Role.KindRole) == RowKind.HEADER:
             hovered = self.hovered_action if index.row() == self.hovered_row else None
-            paint_header(painter, index, QRectF(option.rect), option.font, tones, hovered)
+            pill = hovered if isinstance(hovered, BatchAction) else None
+            paint_header(painter, index, QRectF(option.rect), option.font, tones, pill)
         else:
             self._paint_tile(painter, option, index, tones)
         painter.restore()
@@ -173,7 +180,7 @@ class TileDelegate(QStyledItemDelegate):
 
         status = SlotStatus(item_data(index, Role.StatusRole))
         flag = Flag(item_data(index, Role.FlagRole))
-        inner = rect.adjusted(_PAD, _PAD, -_PAD, -_PAD)
+        inner = inner_area(rect)
         pixmap = item_data(index, Role.ThumbnailRole) if status == SlotStatus.SUCCEEDED else None
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
             picture = _fit(inner, pixmap.width() / pixmap.height())
@@ -191,6 +198,10 @@ class TileDelegate(QStyledItemDelegate):
         # place on every tile, and on wide images they stay off the picture.
         self._paint_flag(painter, inner, flag, tones)
         self._paint_rating(painter, inner, int(item_data(index, Role.RatingRole) or 0))
+        if state & QStyle.StateFlag.State_MouseOver and status == SlotStatus.SUCCEEDED:
+            hovered = self.hovered_action if index.row() == self.hovered_row else None
+            shown = hovered if isinstance(hovered, TileAction) else None
+            paint_tile_actions(painter, rect, flag, shown, tones)
 
         if state & QStyle.StateFlag.State_Selected:
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -277,35 +288,20 @@ class TileDelegate(QStyledItemDelegate):
         if flag == Flag.NONE:
             return
         size = 20.0
-        badge = QRectF(area.left() + _BADGE_INSET, area.top() + _BADGE_INSET, size, size)
+        badge = QRectF(area.left() + BADGE_INSET, area.top() + BADGE_INSET, size, size)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tones.pick if flag == Flag.PICK else tones.reject)
         painter.drawEllipse(badge)
-        # Drawn rather than typed: the glyphs ✓ and ✕ are missing from some system fonts.
-        mark = QPainterPath()
-        c = badge.center()
-        if flag == Flag.PICK:
-            mark.moveTo(c.x() - 4.5, c.y() + 0.2)
-            mark.lineTo(c.x() - 1.3, c.y() + 3.4)
-            mark.lineTo(c.x() + 4.6, c.y() - 3.2)
-        else:
-            mark.moveTo(c.x() - 3.6, c.y() - 3.6)
-            mark.lineTo(c.x() + 3.6, c.y() + 3.6)
-            mark.moveTo(c.x() + 3.6, c.y() - 3.6)
-            mark.lineTo(c.x() - 3.6, c.y() + 3.6)
-        pen = QPen(QColor("white"), 2.2)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        painter.setPen(pen)
+        painter.setPen(mark_pen())
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(mark)
+        painter.drawPath(flag_mark(flag, badge.center()))
 
     def _paint_rating(self, painter: QPainter, area: QRectF, rating: int) -> None:
         if rating <= 0:
             return
         radius, step = 5.0, 12.0
         pill = QRectF(
-            area.left() + _BADGE_INSET, area.bottom() - 18 - _BADGE_INSET, 10 + step * rating, 18
+            area.left() + BADGE_INSET, area.bottom() - 18 - BADGE_INSET, 10 + step * rating, 18
         )
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(0, 0, 0, 150))

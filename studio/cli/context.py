@@ -106,12 +106,14 @@ def stderr_logging(keys: KeyStore, verbose: bool) -> None:
     logging.getLogger().addHandler(handler)
 
 
-def resolve_out_dir(path: str) -> Path:
+def resolve_out_dir(path: str, *, require_writable: bool = True) -> Path:
+    """Creates the folder if needed. `require_writable=False` leaves finding out to the
+    writes themselves, for commands that report a failure per file."""
     out = Path(path).expanduser()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CliError(f"Cannot create the output folder '{out}': {exc.strerror}.") from None
-    if not os.access(out, os.W_OK):
+        raise CliError(f"Cannot create the folder '{out}': {exc.strerror}.") from None
+    if require_writable and not os.access(out, os.W_OK):
         raise CliError(f"The output folder '{out}' is not writable.")
     return out

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 from studio.cli import arguments
-from studio.cli.context import CliContext
+from studio.cli.context import CliContext, resolve_out_dir
 from studio.cli.errors import EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_OK, CliError
-from studio.cli.export_options import add_output_options, settings_from
+from studio.cli.export_options import add_output_options, presets_of, settings_from
 from studio.core.export import (
     ExportInterrupted,
     ExportReport,
@@ -22,10 +21,7 @@ from studio.core.export import (
     TemplateError,
     export,
 )
-from studio.core.export.user_presets import PresetBook
 from studio.core.library import DraftRecord, Library, LibraryError
-
-logger = logging.getLogger(__name__)
 
 
 def add_parser(commands: Any) -> None:
@@ -75,25 +71,6 @@ def _entry(result: ExportResult) -> dict[str, Any]:
     }
 
 
-def presets_of(context: CliContext) -> PresetBook:
-    """The built-in and saved presets; a saved one that is skipped is said on stderr."""
-    book = PresetBook(context.paths.export_presets_file)
-    for problem in book.problems:
-        logger.warning("%s", problem)
-    return book
-
-
-def _target(path: str) -> Path:
-    """Created if missing. Whether it can be written is found out file by file, and reported
-    for each, like any other failure."""
-    target = Path(path).expanduser()
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CliError(f"Cannot create the folder '{target}': {exc.strerror}.") from None
-    return target
-
-
 def run(args: argparse.Namespace, context: CliContext) -> int:
     try:
         settings = settings_from(args, presets_of(context))
@@ -103,7 +80,8 @@ def run(args: argparse.Namespace, context: CliContext) -> int:
         drafts, problems = _select(args, library)
     if not drafts and not problems:
         raise CliError("No drafts match; nothing was exported.", EXIT_INCOMPLETE)
-    target = _target(args.to)
+    # Whether the folder can be written is found out file by file, and reported for each.
+    target = resolve_out_dir(args.to, require_writable=False)
 
     said: set[int] = set()
 

@@ -1,4 +1,5 @@
-"""The options that say how files are exported, shared by `export` and `presets save`.
+"""The options that say how files are exported, and the presets they start from; shared by
+`export` and `presets save`.
 
 Every option left out keeps the preset's value, so `--preset blog --quality 70` is the blog
 preset at quality 70, and a saved preset's own name template survives a bare `export`."""
@@ -6,13 +7,17 @@ preset at quality 70, and a saved preset's own name template survives a bare `ex
 from __future__ import annotations
 
 import argparse
+import logging
 from dataclasses import replace
 from typing import Any
 
 from studio.cli import arguments
+from studio.cli.context import CliContext
 from studio.core.export import ExportFormat, ExportSettings, parse_colour, parse_resize
 from studio.core.export.naming import validate_template
 from studio.core.export.user_presets import PresetBook
+
+logger = logging.getLogger(__name__)
 
 _FORMATS = {"original": "original", "png": "png", "jpeg": "jpeg", "jpg": "jpeg", "webp": "webp"}
 
@@ -75,3 +80,11 @@ def settings_from(args: argparse.Namespace, presets: PresetBook) -> ExportSettin
     settings.validate()
     validate_template(settings.name_template)
     return settings
+
+
+def presets_of(context: CliContext) -> PresetBook:
+    """The built-in and saved presets; a saved one that is skipped is said on stderr."""
+    book = PresetBook(context.paths.export_presets_file)
+    for problem in book.problems:
+        logger.warning("%s", problem)
+    return book

@@ -9,8 +9,7 @@ from typing import Any
 
 from studio.cli.context import CliContext
 from studio.cli.errors import EXIT_OK, CliError
-from studio.cli.export_cmd import presets_of
-from studio.cli.export_options import add_output_options, settings_from
+from studio.cli.export_options import add_output_options, presets_of, settings_from
 from studio.core.export import TemplateError
 from studio.core.export.user_presets import PresetError, settings_to_json
 

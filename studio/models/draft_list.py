@@ -8,9 +8,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum, auto
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -45,10 +44,10 @@ from studio.core.library.files import THUMB_EDGE
 from studio.models.draft_labels import (
     block_label,
     failure_label,
-    format_clock,
     format_money,
     state_label,
 )
+from studio.models.draft_rows import Batch, Tile, aspect_value
 from studio.models.thumbnails import ThumbnailCache
 
 log = logging.getLogger(__name__)
@@ -77,14 +76,6 @@ class Role(IntEnum):
     HeaderTextRole = auto()
     HeaderDetailRole = auto()
     HeaderActionsRole = auto()
-
-
-class BatchAction(StrEnum):
-    """What a batch header offers; the main window carries them out."""
-
-    STOP = "stop"
-    RETRY = "retry"
-    SELECT = "select"
 
 
 class RowKind(StrEnum):
@@ -145,17 +136,6 @@ def item_data(index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
     return None if model is None else model.data(index, role)
 
 
-def _aspect_value(width: int | None, height: int | None, aspect: str) -> float:
-    if width and height:
-        return width / height
-    left, _, right = aspect.partition(":")
-    try:
-        value = float(left) / float(right)
-    except (ValueError, ZeroDivisionError):
-        return 1.0
-    return value if value > 0 else 1.0
-
-
 def _sharp_edge(tile_px: int, dpr: float) -> int:
     """The long edge to read originals at for tiles this size: 0 when the thumbnails do,
     else the next of a few steps, so that nearby tile sizes share cached pictures."""
@@ -163,118 +143,6 @@ def _sharp_edge(tile_px: int, dpr: float) -> int:
     if needed <= THUMB_EDGE * 1.1:  # a tenth larger is not visibly softer
         return 0
     return next((step for step in _SHARP_STEPS if step >= needed), _SHARP_STEPS[-1])
-
-
-@dataclass(slots=True, eq=False)
-class _Tile:
-    draft_id: int
-    batch_id: int
-    slot: int
-    seed: int
-    status: SlotStatus
-    flag: Flag
-    rating: int
-    deleted: bool
-    aspect: float
-    thumb_path: Path | None
-    image_path: Path | None  # the original, read scaled when a tile outgrows the thumbnail
-    cost_usd: float
-    attempts: int
-    latency_ms: int | None
-    reason: str | None  # a few words for the chip
-    message: str | None  # the full sentence, for the tooltip
-    started_at: float | None = None  # time.monotonic()
-    retry_at: float | None = None  # time.monotonic()
-
-    @classmethod
-    def from_record(cls, draft: DraftRecord) -> _Tile:
-        reason = (
-            block_label(draft.block_reason)
-            if draft.status == SlotStatus.BLOCKED
-            else failure_label(draft.error_kind)
-            if draft.status in (SlotStatus.FAILED, SlotStatus.RETRYING)
-            else None
-        )
-        return cls(
-            draft_id=draft.id,
-            batch_id=draft.batch_id,
-            slot=draft.slot,
-            seed=draft.seed,
-            status=draft.status,
-            flag=draft.flag,
-            rating=draft.rating,
-            deleted=draft.deleted,
-            aspect=_aspect_value(draft.width, draft.height, draft.aspect),
-            thumb_path=draft.thumb_path,
-            image_path=draft.path,
-            cost_usd=draft.cost_usd,
-            attempts=draft.attempts,
-            latency_ms=draft.latency_ms,
-            reason=reason,
-            message=draft.error_message,
-        )
-
-
-@dataclass(slots=True, eq=False)
-class _Batch:
-    batch_id: int
-    prompt: str
-    model: str
-    aspect: str
-    size: str
-    created_at: float
-    tiles: list[_Tile] = field(default_factory=list)
-    one_line: str = ""
-    folded: str = ""
-
-    @classmethod
-    def from_record(cls, draft: DraftRecord) -> _Batch:
-        one_line = " ".join(draft.prompt.split())
-        return cls(
-            batch_id=draft.batch_id,
-            prompt=draft.prompt,
-            model=draft.model,
-            aspect=draft.aspect,
-            size=draft.size,
-            created_at=draft.created_at,
-            one_line=one_line,
-            folded=one_line.casefold(),
-        )
-
-    def live(self) -> list[_Tile]:
-        return [tile for tile in self.tiles if not tile.deleted]
-
-    def actions(self) -> list[tuple[BatchAction, str]]:
-        """What the header offers for this batch now, with the words it shows."""
-        live = self.live()
-        offered: list[tuple[BatchAction, str]] = []
-        if any(not tile.status.finished for tile in live):
-            offered.append((BatchAction.STOP, "Stop"))
-        retryable = sum(tile.status.can_retry for tile in live)
-        if retryable:
-            offered.append((BatchAction.RETRY, f"Retry {retryable}"))
-        if live:
-            offered.append((BatchAction.SELECT, "Select all"))
-        return offered
-
-    def detail(self) -> str:
-        """Time, count and spend; while the batch runs the count says how many are done."""
-        live = self.live()
-        done = sum(tile.status == SlotStatus.SUCCEEDED for tile in live)
-        unfinished = sum(not tile.status.finished for tile in live)
-        failed = sum(tile.status == SlotStatus.FAILED for tile in live)
-        blocked = sum(tile.status == SlotStatus.BLOCKED for tile in live)
-        shown = len(live) if unfinished else done
-        noun = "image" if shown == 1 else "images"
-        count = f"{done} of {shown} {noun}" if unfinished else f"{done} {noun}"
-        parts = [format_clock(self.created_at), count]
-        spent = sum(tile.cost_usd for tile in self.tiles)
-        parts.append(format_money(spent))
-        if failed:
-            parts.append(f"{failed} failed")
-        if blocked:
-            parts.append(f"{blocked} blocked")
-        return " · ".join(parts)
 
 
 class DraftListModel(QAbstractListModel):
@@ -292,10 +160,10 @@ class DraftListModel(QAbstractListModel):
         self._dpr = 1.0
         self._tile_px = 0  # the tiles' logical size, which the view reports
         self._sharp_edge = 0  # 0 while the thumbnails are big enough
-        self._batches: list[_Batch] = []  # newest first, hidden ones included
-        self._batch_by_id: dict[int, _Batch] = {}
-        self._tiles: dict[int, _Tile] = {}
-        self._rows: list[_Batch | _Tile] = []
+        self._batches: list[Batch] = []  # newest first, hidden ones included
+        self._batch_by_id: dict[int, Batch] = {}
+        self._tiles: dict[int, Tile] = {}
+        self._rows: list[Batch | Tile] = []
         self._tile_rows: dict[int, int] = {}
         self._header_rows: dict[int, int] = {}
         self._live: set[int] = set()
@@ -319,7 +187,7 @@ class DraftListModel(QAbstractListModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return Qt.ItemFlag.NoItemFlags
         row = self._rows[index.row()]
-        if isinstance(row, _Batch):
+        if isinstance(row, Batch):
             return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
         flags = (
             Qt.ItemFlag.ItemIsEnabled
@@ -358,11 +226,11 @@ class DraftListModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         item = self._rows[index.row()]
-        if isinstance(item, _Batch):
+        if isinstance(item, Batch):
             return self._header_data(item, role)
         return self._tile_data(item, role)
 
-    def _header_data(self, batch: _Batch, role: int) -> Any:
+    def _header_data(self, batch: Batch, role: int) -> Any:
         if role == Role.KindRole:
             return RowKind.HEADER.value
         if role == Role.BatchIdRole:
@@ -383,7 +251,7 @@ class DraftListModel(QAbstractListModel):
             return f"Batch “{batch.one_line}”, {batch.detail()}"
         return None
 
-    def _tile_data(self, tile: _Tile, role: int) -> Any:
+    def _tile_data(self, tile: Tile, role: int) -> Any:
         if role == Role.KindRole:
             return RowKind.TILE.value
         if role == Role.DraftIdRole:
@@ -420,23 +288,25 @@ class DraftListModel(QAbstractListModel):
 
     # -- tile text -----------------------------------------------------------------------------
 
-    def _elapsed(self, tile: _Tile) -> float | None:
+    def _elapsed(self, tile: Tile) -> float | None:
         if tile.status != SlotStatus.RUNNING or tile.started_at is None:
             return None
         return max(0.0, time.monotonic() - tile.started_at)
 
-    def _picture(self, tile: _Tile) -> QPixmap | None:
+    def _picture(self, tile: Tile) -> QPixmap | None:
         """The library's thumbnail, or for tiles larger than that the original scaled to fit;
         while the larger one loads the thumbnail stands in, so nothing blinks."""
         if tile.thumb_path is None:
             return None
-        small = self._thumbnails.pixmap(tile.draft_id, tile.thumb_path, self._dpr)
-        if not self._sharp_edge or tile.image_path is None:
-            return small
-        sharp = self._thumbnails.pixmap(tile.draft_id, tile.image_path, self._dpr, self._sharp_edge)
-        return sharp or small
+        if self._sharp_edge and tile.image_path is not None:
+            sharp = self._thumbnails.pixmap(
+                tile.draft_id, tile.image_path, self._dpr, self._sharp_edge
+            )
+            if sharp is not None:
+                return sharp  # the thumbnail is not even read once this is cached
+        return self._thumbnails.pixmap(tile.draft_id, tile.thumb_path, self._dpr)
 
-    def _error(self, tile: _Tile) -> str | None:
+    def _error(self, tile: Tile) -> str | None:
         if tile.status == SlotStatus.SUCCEEDED:
             broken = tile.thumb_path is not None and self._thumbnails.failed_for(
                 tile.draft_id, tile.thumb_path
@@ -444,7 +314,7 @@ class DraftListModel(QAbstractListModel):
             return _UNREADABLE_THUMBNAIL if broken else None
         return tile.reason
 
-    def _state_text(self, tile: _Tile) -> str:
+    def _state_text(self, tile: Tile) -> str:
         if tile.status == SlotStatus.SUCCEEDED:
             return f"Seed {tile.seed}"
         retry_in = None if tile.retry_at is None else tile.retry_at - time.monotonic()
@@ -453,7 +323,7 @@ class DraftListModel(QAbstractListModel):
             return f"{label}: {tile.reason}"
         return label
 
-    def _tooltip(self, tile: _Tile) -> str:
+    def _tooltip(self, tile: Tile) -> str:
         batch = self._batch_by_id[tile.batch_id]
         lines = [
             batch.prompt,
@@ -474,7 +344,7 @@ class DraftListModel(QAbstractListModel):
                 lines.append(tile.message)
         return "\n".join(lines)
 
-    def _accessible_text(self, tile: _Tile) -> str:
+    def _accessible_text(self, tile: Tile) -> str:
         parts = [f"Draft {tile.slot + 1}", self._state_text(tile)]
         if tile.flag == Flag.PICK:
             parts.append("picked")
@@ -494,7 +364,7 @@ class DraftListModel(QAbstractListModel):
         if not 0 <= row < len(self._rows):
             return None
         item = self._rows[row]
-        return item.draft_id if isinstance(item, _Tile) else None
+        return item.draft_id if isinstance(item, Tile) else None
 
     def row_of(self, draft_id: int) -> int | None:
         return self._tile_rows.get(draft_id)
@@ -539,14 +409,14 @@ class DraftListModel(QAbstractListModel):
     def reload(self) -> None:
         records = self._library.list_drafts(include_deleted=True)
         previous = self._tiles
-        batches: list[_Batch] = []
-        tiles: dict[int, _Tile] = {}
-        batch: _Batch | None = None
+        batches: list[Batch] = []
+        tiles: dict[int, Tile] = {}
+        batch: Batch | None = None
         for draft in records:
             if batch is None or batch.batch_id != draft.batch_id:
-                batch = _Batch.from_record(draft)
+                batch = Batch.from_record(draft)
                 batches.append(batch)
-            tile = _Tile.from_record(draft)
+            tile = Tile.from_record(draft)
             # The library does not keep the engine's clocks; a reload must not reset them.
             old = previous.get(draft.id)
             if old is not None and old.status == tile.status:
@@ -573,7 +443,7 @@ class DraftListModel(QAbstractListModel):
         self._reindex()
         self.endResetModel()
 
-    def _accepts(self, batch: _Batch, tile: _Tile) -> bool:
+    def _accepts(self, batch: Batch, tile: Tile) -> bool:
         if tile.deleted or (self._needle and self._needle not in batch.folded):
             return False
         mode = self._filter.mode
@@ -585,8 +455,8 @@ class DraftListModel(QAbstractListModel):
             return tile.flag != Flag.REJECT
         return True
 
-    def _visible_rows(self) -> list[_Batch | _Tile]:
-        rows: list[_Batch | _Tile] = []
+    def _visible_rows(self) -> list[Batch | Tile]:
+        rows: list[Batch | Tile] = []
         for batch in self._batches:
             visible = [tile for tile in batch.tiles if self._accepts(batch, tile)]
             if visible:
@@ -598,7 +468,7 @@ class DraftListModel(QAbstractListModel):
         self._tile_rows = {}
         self._header_rows = {}
         for row, item in enumerate(self._rows):
-            if isinstance(item, _Tile):
+            if isinstance(item, Tile):
                 self._tile_rows[item.draft_id] = row
             else:
                 self._header_rows[item.batch_id] = row
@@ -623,7 +493,7 @@ class DraftListModel(QAbstractListModel):
             tile.deleted = deleted
             self._refresh(tile, [], header=True)
 
-    def _refresh(self, tile: _Tile, roles: list[Role], header: bool = False) -> None:
+    def _refresh(self, tile: Tile, roles: list[Role], header: bool = False) -> None:
         """Shows, hides or repaints one tile after an edit that the filter may care about."""
         batch = self._batch_by_id[tile.batch_id]
         wanted = self._accepts(batch, tile)
@@ -639,7 +509,7 @@ class DraftListModel(QAbstractListModel):
         if header:
             self._changed_header(batch)
 
-    def _batch_start(self, batch: _Batch) -> int:
+    def _batch_start(self, batch: Batch) -> int:
         """The row where this batch's header is, or would go if it became visible."""
         position = self._batches.index(batch)
         for older in self._batches[position:]:
@@ -648,7 +518,7 @@ class DraftListModel(QAbstractListModel):
                 return row
         return len(self._rows)
 
-    def _show_tile(self, batch: _Batch, tile: _Tile) -> None:
+    def _show_tile(self, batch: Batch, tile: Tile) -> None:
         header_row = self._header_rows.get(batch.batch_id)
         if header_row is None:
             start = self._batch_start(batch)
@@ -661,7 +531,7 @@ class DraftListModel(QAbstractListModel):
             before += other.draft_id in self._tile_rows
         self._insert(header_row + 1 + before, [tile])
 
-    def _hide_tile(self, batch: _Batch, tile: _Tile) -> None:
+    def _hide_tile(self, batch: Batch, tile: Tile) -> None:
         row = self._tile_rows[tile.draft_id]
         last_of_batch = not any(
             other is not tile and other.draft_id in self._tile_rows for other in batch.tiles
@@ -672,19 +542,19 @@ class DraftListModel(QAbstractListModel):
         self._reindex()
         self.endRemoveRows()
 
-    def _insert(self, row: int, items: list[_Batch | _Tile]) -> None:
+    def _insert(self, row: int, items: list[Batch | Tile]) -> None:
         self.beginInsertRows(QModelIndex(), row, row + len(items) - 1)
         self._rows[row:row] = items
         self._reindex()
         self.endInsertRows()
 
-    def _changed(self, tile: _Tile, roles: Iterable[int]) -> None:
+    def _changed(self, tile: Tile, roles: Iterable[int]) -> None:
         row = self._tile_rows.get(tile.draft_id)
         if row is not None:
             index = self.index(row)
             self.dataChanged.emit(index, index, [int(role) for role in roles])
 
-    def _changed_header(self, batch: _Batch) -> None:
+    def _changed_header(self, batch: Batch) -> None:
         row = self._header_rows.get(batch.batch_id)
         if row is not None:
             index = self.index(row)
@@ -725,7 +595,7 @@ class DraftListModel(QAbstractListModel):
             tile.status, tile.reason, tile.message = SlotStatus.CANCELLED, None, None
         self._status_changed(tile)
 
-    def _status_changed(self, tile: _Tile) -> None:
+    def _status_changed(self, tile: Tile) -> None:
         if tile.status in _LIVE:
             self._live.add(tile.draft_id)
         else:
@@ -738,9 +608,9 @@ class DraftListModel(QAbstractListModel):
         records = list(drafts)
         if not records or records[0].batch_id in self._batch_by_id:
             return
-        batch = _Batch.from_record(records[0])
+        batch = Batch.from_record(records[0])
         for draft in records:
-            tile = _Tile.from_record(draft)
+            tile = Tile.from_record(draft)
             batch.tiles.append(tile)
             self._tiles[tile.draft_id] = tile
             if tile.status in _LIVE:
@@ -771,7 +641,7 @@ class DraftListModel(QAbstractListModel):
                 target = self._add_sibling(batch, tile, image.draft_id)
             target.status = SlotStatus.SUCCEEDED
             target.thumb_path, target.image_path = image.thumb_path, image.path
-            target.aspect = _aspect_value(image.width, image.height, batch.aspect)
+            target.aspect = aspect_value(image.width, image.height, batch.aspect)
             target.latency_ms = round(latency_s * 1000)
             target.started_at = target.retry_at = None
             target.reason = target.message = None
@@ -780,9 +650,9 @@ class DraftListModel(QAbstractListModel):
         self._sync_ticker()
         self._changed_header(batch)
 
-    def _add_sibling(self, batch: _Batch, original: _Tile, draft_id: int) -> _Tile:
+    def _add_sibling(self, batch: Batch, original: Tile, draft_id: int) -> Tile:
         """A second image from one response: a draft of its own, right after its slot."""
-        sibling = _Tile(
+        sibling = Tile(
             draft_id=draft_id,
             batch_id=original.batch_id,
             slot=original.slot,

@@ -86,9 +86,12 @@ class ExportModel(QObject):
     # -- presets -------------------------------------------------------------------------------
 
     def presets(self) -> list[Preset]:
-        """Built-in first, then the user's; re-read, so one saved from the CLI shows up."""
-        self._presets.reload()
+        """Built-in first, then the user's, as last read."""
         return self._presets.all()
+
+    def reload_presets(self) -> None:
+        """Reads the presets file again, so one saved from the CLI shows up."""
+        self._presets.reload()
 
     def preset(self, preset_id: str) -> Preset:
         return self._presets.get(preset_id)

@@ -454,6 +454,7 @@ class ExportDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         # A preset saved from the command line since the last time shows up.
+        self.model.reload_presets()
         self._fill_presets()
         super().showEvent(event)
 

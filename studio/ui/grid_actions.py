@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from studio.core.domain import Flag
 from studio.models.culling import CullingModel
-from studio.models.draft_list import BatchAction, DraftListModel, Role
+from studio.models.draft_list import DraftListModel, Role
+from studio.models.draft_rows import BatchAction
 from studio.models.studio import StudioModel
 from studio.ui.grid import GridView
 from studio.ui.grid.batch_header import ACTION_TIPS

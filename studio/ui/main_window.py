@@ -29,7 +29,7 @@ from studio.app import Services
 from studio.core.domain import Flag
 from studio.core.export.user_presets import PresetBook
 from studio.core.library import DraftRecord, LibraryError
-from studio.models.draft_list import BatchAction
+from studio.models.draft_rows import BatchAction
 from studio.models.export_model import ExportModel
 from studio.models.image_loader import ImageLoader
 from studio.ui.banner import Banner

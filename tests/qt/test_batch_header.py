@@ -6,7 +6,8 @@ from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtGui import QAction
 
 from studio.core.domain import SlotStatus
-from studio.models.draft_list import BatchAction, Role
+from studio.models.draft_list import Role
+from studio.models.draft_rows import BatchAction
 from studio.ui.grid.batch_header import place_actions
 from studio.ui.main_window import MainWindow
 from tests.qt.conftest import until

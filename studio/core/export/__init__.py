@@ -19,7 +19,6 @@ from studio.core.export.presets import (
     parse_colour,
     parse_resize,
     preset,
-    with_overrides,
 )
 
 __all__ = [
@@ -39,5 +38,4 @@ __all__ = [
     "preset",
     "render_name",
     "sanitise_component",
-    "with_overrides",
 ]

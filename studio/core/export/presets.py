@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 Colour = tuple[int, int, int]
@@ -151,6 +151,7 @@ PRESETS: dict[str, Preset] = {
 
 
 def preset(preset_id: str) -> ExportSettings:
+    """A built-in preset's settings; PresetBook also knows the user's."""
     try:
         return PRESETS[preset_id].settings
     except KeyError:
@@ -196,21 +197,3 @@ def parse_resize(text: str) -> Resize:
     if match["colour"] and mode != ResizeMode.FIT:
         raise ValueError("A pad colour only makes sense with -fit.")
     return Resize(mode, int(match["w"]), int(match["h"]), colour)
-
-
-def with_overrides(
-    base: ExportSettings,
-    *,
-    format: ExportFormat | None = None,
-    quality: int | None = None,
-    resize: Resize | None = None,
-) -> ExportSettings:
-    """A preset with the user's explicit choices on top."""
-    changes: dict[str, object] = {}
-    if format is not None:
-        changes["format"] = format
-    if quality is not None:
-        changes["quality"] = quality
-    if resize is not None:
-        changes["resize"] = resize
-    return replace(base, **changes)  # type: ignore[arg-type]

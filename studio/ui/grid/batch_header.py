@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPen
 
-from studio.models.draft_list import BatchAction, Role, item_data
+from studio.models.draft_list import Role, item_data
+from studio.models.draft_rows import BatchAction
 from studio.ui.grid.tones import Tones
 
 _PILL_PAD = 9.0  # each side of a pill's words

@@ -28,7 +28,8 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractItemView, QListView, QToolTip, QWidget
 
 from studio.core.domain import SlotStatus
-from studio.models.draft_list import BatchAction, DraftListModel, Role, RowKind, item_data
+from studio.models.draft_list import DraftListModel, Role, RowKind, item_data
+from studio.models.draft_rows import BatchAction
 from studio.ui.grid.batch_header import ACTION_TIPS, action_at
 from studio.ui.grid.tile_actions import TILE_ACTION_TIPS, TileAction, tile_action_at
 from studio.ui.grid.tile_delegate import MAX_TILE_SIZE, MIN_TILE_SIZE, TileDelegate
@@ -151,17 +152,26 @@ class GridView(QListView):
 
     def select_drafts(self, draft_ids: list[int]) -> None:
         """Selects exactly these drafts (those the filter shows), the first one current."""
-        model = self.draft_model()
-        rows = [r for r in map(model.row_of, draft_ids) if r is not None] if model else []
-        if model is None or not rows:
+        rows = self._rows_of(draft_ids)
+        if not rows:
             return
+        self._select_rows(rows, rows[0])
+        self.setFocus()
+
+    def _rows_of(self, draft_ids: list[int]) -> list[int]:
+        model = self.draft_model()
+        return [r for r in map(model.row_of, draft_ids) if r is not None] if model else []
+
+    def _select_rows(self, rows: list[int], current: int | None) -> None:
+        """Exactly `rows` selected; `current` becomes current without changing that."""
+        model = self.model()
         selection = QItemSelection()
         for row in rows:
-            selection.select(model.index(row), model.index(row))
+            selection.select(model.index(row, 0), model.index(row, 0))
         flags = QItemSelectionModel.SelectionFlag
-        self.selectionModel().setCurrentIndex(model.index(rows[0]), flags.NoUpdate)
+        if current is not None:
+            self.selectionModel().setCurrentIndex(model.index(current, 0), flags.NoUpdate)
         self.selectionModel().select(selection, flags.ClearAndSelect)
-        self.setFocus()
 
     def _keep_selection(self) -> None:
         model = self.draft_model()
@@ -176,19 +186,10 @@ class GridView(QListView):
         model = self.draft_model()
         if model is None:
             return
-        selection = QItemSelection()
-        for draft_id in self._kept_selection:
-            row = model.row_of(draft_id)
-            if row is not None:
-                selection.select(model.index(row), model.index(row))
-        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
-        self.selectionModel().select(selection, flags)
-        row = model.row_of(self._kept_current) if self._kept_current is not None else None
-        if row is not None:
-            self.selectionModel().setCurrentIndex(
-                model.index(row), QItemSelectionModel.SelectionFlag.NoUpdate
-            )
-            self.scrollTo(model.index(row))
+        current = model.row_of(self._kept_current) if self._kept_current is not None else None
+        self._select_rows(self._rows_of(self._kept_selection), current)
+        if current is not None:
+            self.scrollTo(model.index(current))
         self._kept_selection, self._kept_current = [], None
 
     # -- behaviour -----------------------------------------------------------------------------

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 
 from studio.core.domain import Flag, SlotStatus
 from studio.models.draft_labels import state_label
-from studio.models.draft_list import BatchAction, Role, RowKind, item_data
+from studio.models.draft_list import Role, RowKind, item_data
+from studio.models.draft_rows import BatchAction
 from studio.ui.grid.batch_header import paint_header
 from studio.ui.grid.tile_actions import (
     BADGE_INSET,

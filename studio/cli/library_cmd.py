@@ -1,8 +1,9 @@
-"""`draft-studio library list|flag|rate`."""
+"""`draft-studio library list|family|flag|rate`."""
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 import time
@@ -11,7 +12,7 @@ from typing import Any
 from studio.cli import arguments
 from studio.cli.context import CliContext
 from studio.cli.errors import EXIT_OK, CliError
-from studio.core.domain import Flag
+from studio.core.domain import Derivation, Flag
 from studio.core.library import DraftRecord, LibraryError
 
 
@@ -31,6 +32,11 @@ def add_parser(commands: Any) -> None:
     flag.add_argument("id", type=int)
     flag.add_argument("flag", choices=[f.value for f in Flag])
     flag.set_defaults(handler=run_flag)
+
+    family = actions.add_parser("family", help="a draft's ancestors and descendants, as a tree")
+    family.add_argument("id", type=int)
+    family.add_argument("--json", action="store_true", help="print the tree as JSON")
+    family.set_defaults(handler=run_family)
 
     rate = actions.add_parser("rate", help="rate a draft from 0 to 5")
     rate.add_argument("id", type=int)
@@ -54,10 +60,70 @@ def run_list(args: argparse.Namespace, context: CliContext) -> int:
         marks = {Flag.PICK: "P", Flag.REJECT: "X", Flag.NONE: "-"}[draft.flag]
         stars = "★" * draft.rating
         where = str(draft.path) if draft.path else (draft.error_message or "")
+        origin = f"  {draft.derivation.value} of {draft.parent_id}" if draft.derivation else ""
         sys.stdout.write(
             f"{draft.id:>6}  {draft.status.value:<11} {marks} {stars:<5} "
-            f"{draft.model} {draft.aspect} seed {draft.seed}  {draft.prompt[:40]!r}  {where}\n"
+            f"{draft.model} {draft.aspect} seed {draft.seed}  {draft.prompt[:40]!r}{origin}"
+            f"  {where}\n"
         )
+    return EXIT_OK
+
+
+def _node(draft: DraftRecord, children: dict[int | None, list[DraftRecord]]) -> dict[str, Any]:
+    node = _entry(draft)
+    node["children"] = [_node(child, children) for child in children.get(draft.id, [])]
+    return node
+
+
+def _describe(draft: DraftRecord) -> str:
+    how = draft.derivation.value if draft.derivation else "draft"
+    said = f' "{draft.instruction}"' if draft.derivation == Derivation.EDIT else ""
+    marks = {Flag.PICK: " · pick", Flag.REJECT: " · reject", Flag.NONE: ""}[draft.flag]
+    stars = f" {'★' * draft.rating}" if draft.rating else ""
+    trashed = " · in trash" if draft.deleted else ""
+    state = "" if draft.path else f" · {draft.status.value}"
+    return f"{draft.id}  {how}{said} · {draft.model} {draft.size}{marks}{stars}{state}{trashed}"
+
+
+def _lines(
+    draft: DraftRecord, children: dict[int | None, list[DraftRecord]], focus: int, lead: str
+) -> list[str]:
+    lines = []
+    kids = children.get(draft.id, [])
+    for index, child in enumerate(kids):
+        last = index == len(kids) - 1
+        here = "   ← this draft" if child.id == focus else ""
+        lines.append(f"{lead}{'└─' if last else '├─'} {_describe(child)}{here}")
+        lines.extend(_lines(child, children, focus, lead + ("   " if last else "│  ")))
+    return lines
+
+
+def run_family(args: argparse.Namespace, context: CliContext) -> int:
+    with context.library() as library:
+        try:
+            draft = library.get(args.id)
+        except LibraryError as exc:
+            raise CliError(str(exc)) from None
+        ancestors = library.family.ancestors(draft.id)
+        descendants = library.family.descendants(draft.id)
+    # Above the draft only the line it descends from; below it, everything that came of it.
+    line = [*ancestors, draft]
+    children: dict[int | None, list[DraftRecord]] = {}
+    for parent, child in itertools.pairwise(line):
+        children[parent.id] = [child]
+    for child in descendants:
+        children.setdefault(child.parent_id, []).append(child)
+    root = line[0]
+    if args.json:
+        tree = {"draft_id": draft.id, "ancestors": [a.id for a in ancestors]}
+        tree["tree"] = _node(root, children)
+        sys.stdout.write(json.dumps(tree) + "\n")
+        return EXIT_OK
+    here = "   ← this draft" if root.id == draft.id else ""
+    prompt = " ".join(root.prompt.split())[:60]
+    sys.stdout.write(f"{_describe(root)}  {prompt!r}{here}\n")
+    for text in _lines(root, children, draft.id, ""):
+        sys.stdout.write(text + "\n")
     return EXIT_OK
 
 

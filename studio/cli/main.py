@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from studio import __version__
-from studio.cli import export_cmd, generate, key_cmd, library_cmd, presets_cmd
+from studio.cli import derive_cmd, export_cmd, generate, key_cmd, library_cmd, presets_cmd
 from studio.cli.context import CliContext, stderr_logging
 from studio.cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, CliError
 from studio.core.secrets import GOOGLE_KEY_PATTERN
@@ -37,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
     generate.add_parser(commands)
+    derive_cmd.add_parsers(commands)
     library_cmd.add_parser(commands)
     export_cmd.add_parser(commands)
     presets_cmd.add_parser(commands)

@@ -69,6 +69,14 @@ class SlotStatus(StrEnum):
         return self.finished and self != SlotStatus.SUCCEEDED
 
 
+class Derivation(StrEnum):
+    """How a draft was made from another: re-rendered bigger, edited, or varied."""
+
+    REFINE = "refine"
+    EDIT = "edit"
+    VARY = "vary"
+
+
 class Flag(StrEnum):
     NONE = "none"
     PICK = "pick"
@@ -85,6 +93,30 @@ class ReferenceImage:
 
 
 @dataclass(frozen=True, slots=True)
+class TextPart:
+    text: str
+    # Gemini 3 models sign the parts of their answers; a later turn that sends an answer back
+    # must carry each signature byte for byte, or the service refuses it.
+    signature: bytes | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImagePart:
+    data: bytes
+    mime_type: str
+    signature: bytes | None = None
+
+
+Part = TextPart | ImagePart
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    role: str  # "user" or "model"
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class GenerationRequest:
     prompt: str
     model: str
@@ -93,6 +125,8 @@ class GenerationRequest:
     seed: int | None = None
     references: tuple[ReferenceImage, ...] = ()
     thinking_level: str | None = None
+    # Earlier turns of a conversation (multi-turn editing), sent before the prompt's turn.
+    history: tuple[Turn, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +153,8 @@ class ImagesOutcome:
     images: tuple[GeneratedImage, ...]
     meta: ResponseMeta
     text: str | None = None
+    # The answer's final parts with their signatures, as a later turn must send them back.
+    model_turn: tuple[Part, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.catalog import Catalog, CatalogError
-from studio.core.domain import ErrorKind
+from studio.core.derive import rebuild_request
+from studio.core.domain import ErrorKind, GenerationRequest
 from studio.core.engine import (
     BatchQueued,
     BatchSpec,
@@ -131,9 +132,10 @@ class StudioModel(QObject):
         self._in_engine("Stopping the batch", self.engine.cancel_batch, batch_id)
 
     def retry(self, draft_id: int) -> None:
-        def rebuild(draft: DraftRecord) -> BatchSpec:
-            # Reference images are not kept in the library; a retry sends the prompt alone.
-            return BatchSpec(draft.prompt, draft.model, draft.aspect, draft.size, count=1)
+        def rebuild(draft: DraftRecord) -> GenerationRequest:
+            # Derived work sends its stored turns again; reference images of a fresh
+            # generation are not kept, so those retry with the prompt alone.
+            return rebuild_request(self.library, draft)
 
         self._in_engine("Retrying", self.engine.retry, draft_id, rebuild)
         self._batch_total += 1

@@ -39,12 +39,16 @@ def render_png(
     draw = ImageDraw.Draw(image)
     _draw_shapes(draw, digest, width, height)
     _draw_caption(draw, width, height, seed, aspect, size, prompt, thought)
-    info = PngInfo()
-    info.add_text("Software", SOFTWARE_TAG)
     buffer = io.BytesIO()
     # Speed matters more than size here: level 1 keeps a 1K image well under 50 ms.
-    image.save(buffer, "PNG", compress_level=1, pnginfo=info)
+    image.save(buffer, "PNG", compress_level=1, pnginfo=png_info())
     return buffer.getvalue()
+
+
+def png_info() -> PngInfo:
+    info = PngInfo()
+    info.add_text("Software", SOFTWARE_TAG)
+    return info
 
 
 def _colour(digest: bytes, offset: int) -> Colour:
@@ -91,9 +95,9 @@ def _draw_caption(
     excerpt = prompt if len(prompt) <= _EXCERPT_CHARS else prompt[: _EXCERPT_CHARS - 1] + "…"
     centre = width / 2
     lines = (
-        (title, _font(max(6, short_side // 7)), height * 0.42),
-        (f"seed {seed} · {aspect} · {size}", _font(max(4, short_side // 22)), height * 0.58),
-        (excerpt, _font(max(4, short_side // 26)), height * 0.68),
+        (title, caption_font(max(6, short_side // 7)), height * 0.42),
+        (f"seed {seed} · {aspect} · {size}", caption_font(max(4, short_side // 22)), height * 0.58),
+        (excerpt, caption_font(max(4, short_side // 26)), height * 0.68),
     )
     stroke = max(1, short_side // 256)
     for text, font, y in lines:
@@ -104,5 +108,5 @@ def _draw_caption(
 
 
 @lru_cache(maxsize=32)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def caption_font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size)

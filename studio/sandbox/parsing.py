@@ -13,6 +13,7 @@ from typing import Any
 from PIL import Image
 
 from studio.core.catalog import ModelSpec
+from studio.sandbox import signatures
 from studio.sandbox.config import Fault
 
 _MARKER = re.compile(r"\[sandbox:([^\]]*)\]")
@@ -27,13 +28,24 @@ class RequestError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ImageRequest:
-    prompt: str
+    prompt: str  # the text of the last user turn
     aspect: str
     size: str
     seed: int | None
-    reference_images: int
+    reference_images: int  # input images in user turns
     thinking_level: str | None  # lower case; "dynamic" for a thinking budget without a level
     marker: Fault | None
+    # The image to derive from: the model's own latest image when the request continues a
+    # conversation, else the first input image of the last user turn.
+    source_image: bytes | None = None
+    continues: bool = False  # an earlier model turn with an image was sent back
+
+
+@dataclass(slots=True)
+class _Turn:
+    role: str
+    texts: list[str]
+    images: list[tuple[bytes, tuple[int, int]]]
 
 
 def parse_image_request(body: Any, spec: ModelSpec) -> ImageRequest:
@@ -42,34 +54,35 @@ def parse_image_request(body: Any, spec: ModelSpec) -> ImageRequest:
     contents = _get(body, "contents")
     if not isinstance(contents, list) or not contents:
         raise RequestError("* GenerateContentRequest.contents: contents is not specified")
-    texts: list[str] = []
-    reference_sizes: list[tuple[int, int]] = []
-    for content in contents:
-        parts = _get(content, "parts") if isinstance(content, dict) else None
-        if not isinstance(parts, list):
-            raise RequestError("* GenerateContentRequest.contents: every content needs parts")
-        for part in parts:
-            _read_part(part, content.get("role") or "user", texts, reference_sizes)
-    if len(reference_sizes) > spec.max_reference_images:
+    turns = [_read_content(content, position, spec) for position, content in enumerate(contents)]
+    user_images = [size for turn in turns if turn.role == "user" for _, size in turn.images]
+    if len(user_images) > spec.max_reference_images:
         raise RequestError(
             f"{spec.id} accepts at most {spec.max_reference_images} input images; "
-            f"the request has {len(reference_sizes)}."
+            f"the request has {len(user_images)}."
         )
-    prompt = " ".join(texts).strip()
+    last_user = next((turn for turn in reversed(turns) if turn.role == "user"), None)
+    prompt = " ".join(last_user.texts).strip() if last_user else ""
     if not prompt:
         raise RequestError("The prompt is empty. Add text that describes the image.")
     config = _get(body, "generationConfig") or {}
     if not isinstance(config, dict):
         raise RequestError("Invalid value at 'generation_config': expected an object.")
-    aspect, size = _read_image_config(_get(config, "imageConfig") or {}, spec, reference_sizes)
+    aspect, size = _read_image_config(_get(config, "imageConfig") or {}, spec, user_images)
+    answered = [image for turn in turns if turn.role == "model" for image, _ in turn.images]
+    given = last_user.images if last_user else []
+    continues = bool(answered) and not given
+    source = answered[-1] if continues else given[0][0] if given else None
     return ImageRequest(
         prompt=prompt,
         aspect=aspect,
         size=size,
         seed=_read_seed(_get(config, "seed")),
-        reference_images=len(reference_sizes),
+        reference_images=len(user_images),
         thinking_level=_read_thinking(_get(config, "thinkingConfig")),
         marker=_read_marker(prompt),
+        source_image=source,
+        continues=continues,
     )
 
 
@@ -80,38 +93,82 @@ def _get(obj: dict[str, Any], camel: str) -> Any:
     return obj.get(re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), camel))
 
 
-def _read_part(
-    part: Any, role: str, texts: list[str], reference_sizes: list[tuple[int, int]]
+def _read_content(content: Any, position: int, spec: ModelSpec) -> _Turn:
+    parts = _get(content, "parts") if isinstance(content, dict) else None
+    if not isinstance(parts, list):
+        raise RequestError("* GenerateContentRequest.contents: every content needs parts")
+    turn = _Turn(str(content.get("role") or "user"), [], [])
+    first_text = True
+    for number, part in enumerate(parts, start=1):
+        if not isinstance(part, dict):
+            raise RequestError(
+                "* GenerateContentRequest.contents.parts: each part must be an object"
+            )
+        if _get(part, "fileData") is not None:
+            raise RequestError(
+                "The sandbox cannot fetch fileData parts; send images as inlineData."
+            )
+        blob = _get(part, "inlineData")
+        raw = _raw_image(blob, len(turn.images) + 1) if blob is not None else None
+        text = part.get("text")
+        if turn.role == "model" and signatures.signs(spec.id) and not part.get("thought"):
+            # Like the service: an answer sent back must carry what the model signed.
+            if raw is not None:
+                _check_signature(part, "Image", raw, position, number)
+            elif isinstance(text, str) and first_text:
+                _check_signature(part, "Text", text.encode(), position, number)
+        if raw is not None:
+            turn.images.append((raw, _image_size(raw, len(turn.images) + 1)))
+        if isinstance(text, str):
+            first_text = False
+            # Thought summaries are context, not what the user asks for.
+            if not part.get("thought"):
+                turn.texts.append(text)
+    return turn
+
+
+def _check_signature(
+    part: dict[str, Any], kind: str, content: bytes, position: int, number: int
 ) -> None:
-    if not isinstance(part, dict):
-        raise RequestError("* GenerateContentRequest.contents.parts: each part must be an object")
-    if _get(part, "fileData") is not None:
-        raise RequestError("The sandbox cannot fetch fileData parts; send images as inlineData.")
-    blob = _get(part, "inlineData")
-    if blob is not None:
-        reference_sizes.append(_decode_image(blob, len(reference_sizes) + 1))
-    text = part.get("text")
-    # Earlier model turns and thought summaries are context, not the user's prompt.
-    if isinstance(text, str) and role == "user" and not part.get("thought"):
-        texts.append(text)
+    where = f"in content position {position + 1}, part position {number}"
+    raw = _get(part, "thoughtSignature")
+    if not isinstance(raw, str) or not raw:
+        raise RequestError(f"{kind} part is missing a thought_signature {where}.")
+    try:
+        signature = _b64(raw)
+    except (binascii.Error, ValueError):
+        signature = b""
+    if not signatures.valid(signature, content):
+        raise RequestError(f"Unable to submit request: the thought signature {where} is not valid.")
 
 
-def _decode_image(blob: Any, number: int) -> tuple[int, int]:
+def _b64(data: str) -> bytes:
+    # The SDK sends the URL-safe alphabet; other clients send the standard one, with or
+    # without padding. Normalising to URL-safe accepts all of them.
+    normalised = data.replace("+", "-").replace("/", "_") + "=" * (-len(data) % 4)
+    return base64.urlsafe_b64decode(normalised)
+
+
+def _raw_image(blob: Any, number: int) -> bytes:
     if not isinstance(blob, dict) or not isinstance(blob.get("data"), str):
         raise RequestError(f"Input image {number} has no data.")
     mime_type = _get(blob, "mimeType")
     if not isinstance(mime_type, str) or not mime_type.startswith("image/"):
         raise RequestError(f"Input image {number} has unsupported MIME type {mime_type!r}.")
-    data: str = blob["data"]
-    # The SDK sends the URL-safe alphabet; other clients send the standard one, with or
-    # without padding. Normalising to URL-safe accepts all of them.
-    normalised = data.replace("+", "-").replace("/", "_") + "=" * (-len(data) % 4)
     try:
-        raw = base64.urlsafe_b64decode(normalised)
+        return _b64(blob["data"])
+    except (binascii.Error, ValueError) as exc:
+        raise RequestError(
+            f"Unable to process input image {number}: the data is not a decodable image."
+        ) from exc
+
+
+def _image_size(raw: bytes, number: int) -> tuple[int, int]:
+    try:
         with Image.open(io.BytesIO(raw)) as image:
             size = image.size
             image.verify()
-    except (binascii.Error, ValueError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+    except (ValueError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise RequestError(
             f"Unable to process input image {number}: the data is not a decodable image."
         ) from exc

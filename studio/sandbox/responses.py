@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio.core.catalog import ModelSpec
+from studio.sandbox import signatures
 from studio.sandbox.config import Fault
+from studio.sandbox.derived import derivation_of, render_derived
 from studio.sandbox.images import render_png
 from studio.sandbox.parsing import ImageRequest
 
@@ -21,6 +23,11 @@ _IMAGE_TOKENS = {"512": 560, "1K": 1120, "2K": 1680, "4K": 2520}
 _TOKENS_PER_INPUT_IMAGE = 258
 _THOUGHT_TOKENS = {"minimal": 64, "low": 256, "medium": 512, "high": 1024, "dynamic": 512}
 _TEXT_NOTE = "Here is your image."
+_DERIVED_NOTES = {
+    "REFINE": "Here is the image again, at a higher resolution.",
+    "EDIT": "Here is the edited image.",
+    "VARY": "Here is a variation.",
+}
 _NO_IMAGE_TEXT = "I could not make an image for this request. Try describing it differently."
 _QUOTA_METRIC = "generativelanguage.googleapis.com/generate_content_free_tier_requests"
 _RATE_LIMIT_DOCS = "https://ai.google.dev/gemini-api/docs/rate-limits"
@@ -225,7 +232,9 @@ def generation_reply(
     if fault is Fault.MALFORMED:
         return Reply(200, _MALFORMED_BODY)
     # A blocked prompt never reaches the model, so nothing was thought about.
-    usage = _Usage(request, thought=fault is not Fault.PROMPT_BLOCK)
+    usage = _Usage(
+        request, thought=fault is not Fault.PROMPT_BLOCK, signed=signatures.signs(model_id)
+    )
     answer: dict[str, Any] = {}
     if fault is Fault.PROMPT_BLOCK:
         answer["promptFeedback"] = {"blockReason": "PROHIBITED_CONTENT"}
@@ -233,6 +242,11 @@ def generation_reply(
         answer["candidates"] = [_candidate([], "IMAGE_SAFETY")]
     elif fault is Fault.NO_IMAGE:
         answer["candidates"] = [_candidate([usage.text(_NO_IMAGE_TEXT)], "NO_IMAGE")]
+    elif (derivation := derivation_of(request)) is not None:
+        png = render_derived(request, derivation, model_id, seed, pixel_scale)
+        answer["candidates"] = [
+            _candidate([usage.text(_DERIVED_NOTES[derivation]), usage.image(png)], "STOP")
+        ]
     else:
         png = render_png(request.prompt, seed, request.aspect, request.size, pixel_scale)
         image = usage.image(png)
@@ -245,8 +259,7 @@ def generation_reply(
             draft = render_png(
                 request.prompt, seed, request.aspect, request.size, pixel_scale, thought=True
             )
-            signature = base64.b64encode(secrets.token_bytes(32)).decode()
-            parts = [usage.thought_image(draft), {**image, "thoughtSignature": signature}]
+            parts = [usage.thought_image(draft), image]
         answer["candidates"] = [_candidate(parts, "STOP")]
     answer["usageMetadata"] = usage.metadata()
     answer["modelVersion"] = model_id
@@ -264,8 +277,10 @@ def _candidate(parts: list[dict[str, Any]], finish_reason: str) -> dict[str, Any
 class _Usage:
     """Builds parts while counting the tokens the service would bill for them."""
 
-    def __init__(self, request: ImageRequest, *, thought: bool) -> None:
+    def __init__(self, request: ImageRequest, *, thought: bool, signed: bool) -> None:
         self._request = request
+        self._signed = signed
+        self._text_signed = False
         self._text_tokens = 0
         self._image_tokens = 0
         level = request.thinking_level
@@ -273,11 +288,19 @@ class _Usage:
 
     def text(self, text: str) -> dict[str, Any]:
         self._text_tokens += len(text.split())
-        return {"text": text}
+        part: dict[str, Any] = {"text": text}
+        # Gemini 3 signs the first text part of an answer and every image.
+        if self._signed and not self._text_signed:
+            part["thoughtSignature"] = _signature(text.encode())
+            self._text_signed = True
+        return part
 
     def image(self, png: bytes) -> dict[str, Any]:
         self._image_tokens += _IMAGE_TOKENS[self._request.size]
-        return _inline_png(png)
+        part = _inline_png(png)
+        if self._signed:
+            part["thoughtSignature"] = _signature(png)
+        return part
 
     def thought_image(self, png: bytes) -> dict[str, Any]:
         self._thought_tokens += _IMAGE_TOKENS[self._request.size]
@@ -305,6 +328,10 @@ class _Usage:
         if self._thought_tokens:
             usage["thoughtsTokenCount"] = self._thought_tokens
         return usage
+
+
+def _signature(content: bytes) -> str:
+    return base64.b64encode(signatures.sign(content)).decode()
 
 
 def _inline_png(png: bytes) -> dict[str, Any]:

@@ -267,7 +267,7 @@ async def test_retry_of_a_failed_slot(engine_factory, sandbox, library):
     engine, _ = engine_factory()
     drafts = engine.submit(spec("[sandbox:block] owl", count=1))
     await engine.wait_idle()
-    engine.retry(drafts[0].id, lambda draft: spec("owl", count=1))
+    engine.retry(drafts[0].id, lambda draft: spec("owl").request(draft.seed))
     await engine.wait_idle()
     retried = library.get(drafts[0].id)
     assert retried.status == SlotStatus.SUCCEEDED

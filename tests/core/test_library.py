@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -225,3 +226,58 @@ def test_many_opening_a_new_library_at_once_all_succeed(tmp_path: Path) -> None:
         assert _open_at_once(root, 4) == []
         with Library.open(root) as library:
             assert library.list_drafts() == []
+
+
+V1_LIBRARY = Path(__file__).parent / "data" / "library-v1"
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted((root / "images").rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_library_written_by_schema_1_is_upgraded_in_place(tmp_path: Path):
+    """The fixture was written by Draft Studio's schema-1 code: picks, ratings, a trashed
+    draft, a blocked slot, image files and thumbnails."""
+    root = tmp_path / "library"
+    shutil.copytree(V1_LIBRARY, root)
+    before_files = _files(root)
+    db = sqlite3.connect(root / "library.sqlite3")
+    db.row_factory = sqlite3.Row
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    columns = "id, batch_id, slot, seed, status, flag, rating, deleted_at, path, thumb_path, sha256"
+    before_rows = [tuple(r) for r in db.execute(f"SELECT {columns} FROM drafts ORDER BY id")]
+    before_batches = [tuple(r) for r in db.execute("SELECT * FROM batches ORDER BY id")]
+    db.close()
+
+    with Library.open(root) as library:
+        drafts = {d.id: d for d in library.list_drafts(include_deleted=True)}
+        assert library.integrity_check() == "ok"
+        assert drafts[1].flag == Flag.PICK
+        assert drafts[1].rating == 5
+        assert drafts[2].flag == Flag.REJECT
+        assert drafts[3].deleted
+        assert drafts[6].status == SlotStatus.BLOCKED
+        assert all(d.parent_id is None and d.derivation is None for d in drafts.values())
+        assert all(d.path is None or d.path.is_file() for d in drafts.values())
+        assert drafts[1].prompt == "a paper boat on a pond"
+        assert drafts[1].aspect == "16:9"
+        # New work lands beside the old, with the next ids.
+        (fresh,) = library.create_batch(batch(1))
+        assert fresh.id == 7
+        assert fresh.batch_id == 4
+
+    db = sqlite3.connect(root / "library.sqlite3")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    after_rows = [tuple(r) for r in db.execute(f"SELECT {columns} FROM drafts WHERE id < 7")]
+    after_batches = [
+        tuple(r)[: len(before_batches[0])]
+        for r in db.execute("SELECT * FROM batches WHERE id < 4 ORDER BY id")
+    ]
+    db.close()
+    assert after_rows == before_rows
+    assert after_batches == before_batches
+    assert _files(root) == before_files

@@ -1,6 +1,6 @@
 """The job engine: turns "this prompt × N" into N images as fast as the account allows."""
 
-from studio.core.engine.batch import BatchSpec
+from studio.core.engine.batch import BatchPlan, BatchSpec
 from studio.core.engine.budget import BudgetGuard
 from studio.core.engine.engine import EngineStats, JobEngine
 from studio.core.engine.events import (
@@ -21,6 +21,7 @@ from studio.core.engine.retry import RetryPolicy
 
 __all__ = [
     "AdaptiveLimiter",
+    "BatchPlan",
     "BatchQueued",
     "BatchSpec",
     "BudgetGuard",

@@ -20,7 +20,7 @@ from studio.core.domain import (
     Outcome,
     SlotStatus,
 )
-from studio.core.engine.batch import BatchSpec
+from studio.core.engine.batch import BatchPlan, BatchSpec
 from studio.core.engine.budget import BudgetGuard
 from studio.core.engine.events import (
     BatchQueued,
@@ -38,7 +38,7 @@ from studio.core.engine.events import (
 from studio.core.engine.limiter import AdaptiveLimiter
 from studio.core.engine.retry import RetryPolicy
 from studio.core.gemini.adapter import ImageBackend
-from studio.core.library import BatchRecord, DraftRecord, Library, LibraryError
+from studio.core.library import DraftRecord, Library, LibraryError
 
 log = logging.getLogger(__name__)
 
@@ -132,37 +132,29 @@ class JobEngine:
 
     def submit(self, spec: BatchSpec) -> list[DraftRecord]:
         """Records every slot as queued, then starts them. Raises ValueError for bad input."""
-        model = spec.validate(self.catalog)
-        seeds = spec.seeds()
-        drafts = self.library.create_batch(
-            BatchRecord(
-                prompt=spec.prompt.strip(),
-                model=spec.model,
-                aspect=spec.aspect,
-                size=spec.size,
-                seeds=seeds,
-                base_seed=spec.seed,
-                thinking_level=spec.thinking_level,
-                reference_names=tuple(r.source_name for r in spec.references),
-                parent_id=spec.parent_id,
-            )
-        )
+        return self.submit_plan(spec.plan(self.catalog))
+
+    def submit_plan(self, plan: BatchPlan) -> list[DraftRecord]:
+        """Queues a planned batch (generated or derived work alike)."""
+        drafts = self.library.create_batch(plan.record)
         self._emit(BatchQueued(drafts[0].batch_id, tuple(drafts)))
-        for draft in drafts:
-            self._start(draft, spec.request(draft.seed), model.price(spec.size))
+        for draft, request in zip(drafts, plan.requests, strict=True):
+            self._start(draft, request, plan.unit_price)
         return drafts
 
-    def retry(self, draft_id: int, spec_for: Callable[[DraftRecord], BatchSpec]) -> DraftRecord:
-        """Queues a failed, blocked, cancelled or interrupted slot again.
-
-        `spec_for` rebuilds the request (reference images are not kept in the library)."""
+    def retry(
+        self, draft_id: int, request_for: Callable[[DraftRecord], GenerationRequest]
+    ) -> DraftRecord:
+        """Queues a failed, blocked, cancelled or interrupted slot again; `request_for`
+        rebuilds what it sends from the library."""
         if draft_id in self._slots:
             raise LibraryError(f"Draft {draft_id} is already in the queue.")
-        draft = self.library.requeue(draft_id)
-        spec = spec_for(draft)
-        model = spec.validate(self.catalog)
+        draft = self.library.get(draft_id)
+        request = request_for(draft)
+        model = self.catalog.validate(request.model, request.aspect, request.size)
+        self.library.requeue(draft_id)
         self._emit(SlotQueued(draft_id))
-        self._start(draft, spec.request(draft.seed), model.price(spec.size))
+        self._start(draft, request, model.price(request.size))
         return draft
 
     def _start(self, draft: DraftRecord, request: GenerationRequest, price: float) -> None:
@@ -368,7 +360,12 @@ class JobEngine:
     async def _finish_images(self, slot: _Slot, outcome: ImagesOutcome) -> None:
         save = asyncio.ensure_future(
             asyncio.to_thread(
-                self.library.save_images, slot.draft_id, outcome.images, outcome.meta, outcome.text
+                self.library.save_images,
+                slot.draft_id,
+                outcome.images,
+                outcome.meta,
+                outcome.text,
+                outcome.model_turn,
             )
         )
         try:

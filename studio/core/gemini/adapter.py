@@ -13,7 +13,14 @@ from google import genai
 from google.genai import types
 
 from studio.core.catalog import Catalog
-from studio.core.domain import FailedOutcome, GenerationRequest, Outcome, ResponseMeta
+from studio.core.domain import (
+    FailedOutcome,
+    GenerationRequest,
+    Outcome,
+    Part,
+    ResponseMeta,
+    TextPart,
+)
 from studio.core.gemini.errors import from_exception
 from studio.core.gemini.responses import read_response
 
@@ -80,13 +87,17 @@ class GeminiAdapter:
             automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
         )
 
-    def _contents(self, request: GenerationRequest) -> list[types.Part]:
+    def _contents(self, request: GenerationRequest) -> list[types.Content]:
+        earlier = [
+            types.Content(role=turn.role, parts=[_sdk_part(part) for part in turn.parts])
+            for turn in request.history
+        ]
         parts = [types.Part.from_text(text=request.prompt)]
         parts.extend(
             types.Part.from_bytes(data=ref.data, mime_type=ref.mime_type)
             for ref in request.references
         )
-        return parts
+        return [*earlier, types.Content(role="user", parts=parts)]
 
     async def generate(self, request: GenerationRequest) -> Outcome:
         spec = self.catalog.validate(request.model, request.aspect, request.size)
@@ -95,7 +106,7 @@ class GeminiAdapter:
             async with asyncio.timeout(self.timeout_s + _OVERALL_TIMEOUT_MARGIN_S):
                 response = await self._client.aio.models.generate_content(
                     model=request.model,
-                    contents=self._contents(request),  # type: ignore[arg-type]
+                    contents=self._contents(request),
                     config=self._config(request),
                 )
         except asyncio.CancelledError:
@@ -124,6 +135,13 @@ class GeminiAdapter:
 
     async def aclose(self) -> None:
         await self._client.aio.aclose()
+
+
+def _sdk_part(part: Part) -> types.Part:
+    if isinstance(part, TextPart):
+        return types.Part(text=part.text, thought_signature=part.signature)
+    blob = types.Blob(data=part.data, mime_type=part.mime_type)
+    return types.Part(inline_data=blob, thought_signature=part.signature)
 
 
 def _with_latency(failure: FailedOutcome, latency_s: float) -> FailedOutcome:

@@ -12,9 +12,12 @@ from studio.core.domain import (
     ErrorKind,
     FailedOutcome,
     GeneratedImage,
+    ImagePart,
     ImagesOutcome,
     Outcome,
+    Part,
     ResponseMeta,
+    TextPart,
 )
 
 _BLOCK_SENTENCES: dict[str, str] = {
@@ -73,6 +76,18 @@ def _meta(
     )
 
 
+def _model_turn(parts: list[types.Part]) -> tuple[Part, ...]:
+    """The parts a later turn sends back, each with its signature exactly as received."""
+    turn: list[Part] = []
+    for part in parts:
+        if part.text:
+            turn.append(TextPart(part.text, part.thought_signature))
+        elif part.inline_data is not None and part.inline_data.data:
+            mime = part.inline_data.mime_type or "image/png"
+            turn.append(ImagePart(part.inline_data.data, mime, part.thought_signature))
+    return tuple(turn)
+
+
 def read_response(
     response: types.GenerateContentResponse, spec: ModelSpec, size: str, latency_s: float
 ) -> Outcome:
@@ -100,7 +115,7 @@ def read_response(
     for image in image_parts:
         unique.setdefault(hashlib.sha256(image.data).hexdigest(), image)
     if unique:
-        return ImagesOutcome(tuple(unique.values()), meta, text)
+        return ImagesOutcome(tuple(unique.values()), meta, text, _model_turn(final_parts))
 
     if candidate is None:
         return FailedOutcome(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import uuid
@@ -10,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
+
+from studio.core.domain import GeneratedImage
 
 THUMB_EDGE = 320
 TEMP_SUFFIX = ".partial"
@@ -44,6 +47,28 @@ def decode_and_thumbnail(data: bytes) -> DecodedImage:
     out = io.BytesIO()
     thumb.save(out, "JPEG", quality=82, optimize=False)
     return DecodedImage(width, height, out.getvalue())
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenImage:
+    relative: Path  # to the library root
+    thumb_relative: Path
+    width: int
+    height: int
+
+
+def write_image(
+    root: Path, stem: str, index: int, image: GeneratedImage, owner: str
+) -> WrittenImage:
+    """Decodes, thumbnails and durably writes one image under this month's folder."""
+    decoded = decode_and_thumbnail(image.data)
+    name = f"{stem}-{index}-{uuid.uuid4().hex[:8]}"
+    folder = Path("images") / dt.datetime.now().strftime("%Y-%m")
+    relative = folder / f"{name}{extension_for(image.mime_type)}"
+    thumb_relative = folder / f"{name}.thumb.jpg"
+    write_atomically(root / relative, image.data, owner)
+    write_atomically(root / thumb_relative, decoded.thumbnail_jpeg, owner)
+    return WrittenImage(relative, thumb_relative, decoded.width, decoded.height)
 
 
 def write_atomically(path: Path, data: bytes, owner: str) -> None:

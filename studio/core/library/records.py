@@ -7,11 +7,22 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from studio.core.domain import Flag, SlotStatus
+from studio.core.domain import Derivation, Flag, SlotStatus
+from studio.core.library.turns import TurnRef
 
 
 class LibraryError(Exception):
     """A library operation the user asked for cannot be done; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class SlotOrigin:
+    """Where a derived slot comes from: its parent, its prompt and shape, the turns it sends."""
+
+    parent_id: int
+    prompt: str
+    aspect: str
+    conversation: tuple[TurnRef, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +35,9 @@ class BatchRecord:
     base_seed: int | None = None
     thinking_level: str | None = None
     reference_names: tuple[str, ...] = ()
-    parent_id: int | None = None
+    derivation: Derivation | None = None
+    instruction: str | None = None
+    origins: tuple[SlotOrigin, ...] = ()  # one per seed for derived work, else none
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +80,13 @@ class DraftRecord:
     sibling_of: int | None
     created_at: float
     finished_at: float | None
+    derivation: Derivation | None = None
+    instruction: str | None = None
+    mime_type: str | None = None
+
+    @property
+    def derived(self) -> bool:
+        return self.derivation is not None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row, root: Path) -> DraftRecord:
@@ -100,6 +120,9 @@ class DraftRecord:
             sibling_of=row["sibling_of"],
             created_at=row["created_at"],
             finished_at=row["finished_at"],
+            derivation=Derivation(row["derivation"]) if row["derivation"] else None,
+            instruction=row["instruction"],
+            mime_type=row["mime"],
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -108,4 +131,5 @@ class DraftRecord:
             data[key] = str(data[key]) if data[key] is not None else None
         data["status"] = self.status.value
         data["flag"] = self.flag.value
+        data["derivation"] = self.derivation.value if self.derivation else None
         return data

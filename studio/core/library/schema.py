@@ -64,7 +64,23 @@ CREATE INDEX drafts_by_status ON drafts(status);
 CREATE INDEX drafts_by_finish ON drafts(finished_at);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Lineage. A derived draft names its own parent (one batch may refine picks from several
+# batches), keeps its own prompt and aspect where they differ from the batch's, the turns it
+# was made from and its answer's signed parts, so that an edit chain continues after a
+# restart. batches.parent_id was never written and stays unused.
+_V2 = """
+ALTER TABLE batches ADD COLUMN derivation TEXT
+    CHECK (derivation IS NULL OR derivation IN ('refine', 'edit', 'vary'));
+ALTER TABLE batches ADD COLUMN instruction TEXT;
+ALTER TABLE drafts ADD COLUMN parent_id INTEGER REFERENCES drafts(id);
+ALTER TABLE drafts ADD COLUMN own_prompt TEXT;
+ALTER TABLE drafts ADD COLUMN own_aspect TEXT;
+ALTER TABLE drafts ADD COLUMN conversation TEXT;
+ALTER TABLE drafts ADD COLUMN model_turn TEXT;
+CREATE INDEX drafts_by_parent ON drafts(parent_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -2,39 +2,35 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
 import os
-import sqlite3
-import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from studio.core.domain import ErrorKind, Flag, GeneratedImage, ResponseMeta, SlotStatus
-from studio.core.library.files import (
-    decode_and_thumbnail,
-    extension_for,
-    remove_partial_files,
-    write_atomically,
+from studio.core.domain import (
+    ErrorKind,
+    Flag,
+    GeneratedImage,
+    ImagePart,
+    Part,
+    ResponseMeta,
+    SlotStatus,
 )
+from studio.core.library.database import Database
+from studio.core.library.family import Family
+from studio.core.library.files import remove_partial_files, write_image
 from studio.core.library.records import BatchRecord, DraftRecord, LibraryError, StoredImage
-from studio.core.library.schema import migrate, use_wal
 from studio.core.library.sessions import SessionLock, is_abandoned
+from studio.core.library.turns import answer_refs, dump_parts, dump_turns
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "library.sqlite3"
-_BUSY_S = 10.0  # how long a write waits for another process's before giving up
 _UNFINISHED = (SlotStatus.QUEUED, SlotStatus.RUNNING, SlotStatus.RETRYING)
-_SELECT = """
-SELECT d.*, b.prompt, b.model, b.aspect, b.size, b.parent_id
-FROM drafts d JOIN batches b ON b.id = d.batch_id
-"""
 
 
 def _meta_columns(meta: ResponseMeta) -> dict[str, Any]:
@@ -58,20 +54,11 @@ class Library:
         self.images_root = root / "images"
         self._locks_root = root / "sessions"
         root.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(
-            root / DB_NAME, check_same_thread=False, isolation_level=None, timeout=_BUSY_S
-        )
-        self._db.row_factory = sqlite3.Row
-        self._mutex = threading.RLock()
-        use_wal(self._db, _BUSY_S)
-        # NORMAL for bookkeeping (running, queued…): in WAL mode it survives a killed process,
-        # and recovery rewrites unfinished slots anyway. Image commits switch to FULL.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        migrate(self._db)
+        self._db = Database(root)
+        self.family = Family(self._db)
         self.session_id = uuid.uuid4().hex
         self._session_lock = SessionLock(self._locks_root, self.session_id)
-        self._write(
+        self._db.execute(
             "INSERT INTO sessions (id, pid, started_at) VALUES (?, ?, ?)",
             (self.session_id, os.getpid(), time.time()),
         )
@@ -82,7 +69,7 @@ class Library:
         return cls(Path(root).expanduser())
 
     def close(self) -> None:
-        with self._mutex:
+        with self._db.mutex:
             self._mark_unfinished_interrupted(self.session_id)
             self._db.execute("DELETE FROM sessions WHERE id = ?", (self.session_id,))
             self._db.close()
@@ -96,10 +83,6 @@ class Library:
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
-    def _write(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
-        with self._mutex:
-            return self._db.execute(sql, params)
-
     def _recover_abandoned(self) -> int:
         """Slots left unfinished by a process that died are shown as interrupted."""
         removed = remove_partial_files(
@@ -108,9 +91,9 @@ class Library:
         if removed:
             log.info("removed %d partial image files left by a crash", removed)
         recovered = 0
-        with self._mutex:
-            rows = self._db.execute("SELECT id FROM sessions WHERE id != ?", (self.session_id,))
-            for (session_id,) in rows.fetchall():
+        with self._db.mutex:
+            rows = self._db.rows("SELECT id FROM sessions WHERE id != ?", (self.session_id,))
+            for (session_id,) in rows:
                 if is_abandoned(self._locks_root, session_id):
                     recovered += self._mark_unfinished_interrupted(session_id)
                     self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
@@ -134,50 +117,60 @@ class Library:
     # -- batches and slots ---------------------------------------------------------------------
 
     def create_batch(self, batch: BatchRecord) -> list[DraftRecord]:
+        if batch.origins and len(batch.origins) != len(batch.seeds):
+            raise ValueError("A derived batch needs one origin per slot.")
         now = time.time()
-        with self._mutex:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                batch_id = self._db.execute(
-                    """INSERT INTO batches (created_at, prompt, model, aspect, size, count,
-                    base_seed, thinking_level, reference_names, parent_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        with self._db.transaction():
+            batch_id = self._db.execute(
+                """INSERT INTO batches (created_at, prompt, model, aspect, size, count,
+                base_seed, thinking_level, reference_names, derivation, instruction)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    now,
+                    batch.prompt,
+                    batch.model,
+                    batch.aspect,
+                    batch.size,
+                    len(batch.seeds),
+                    batch.base_seed,
+                    batch.thinking_level,
+                    json.dumps(list(batch.reference_names)),
+                    batch.derivation,
+                    batch.instruction,
+                ),
+            ).lastrowid
+            origins = batch.origins or (None,) * len(batch.seeds)
+            self._db.executemany(
+                """INSERT INTO drafts (batch_id, slot, seed, status, session_id, created_at,
+                parent_id, own_prompt, own_aspect, conversation)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
                     (
+                        batch_id,
+                        slot,
+                        seed,
+                        SlotStatus.QUEUED,
+                        self.session_id,
                         now,
-                        batch.prompt,
-                        batch.model,
-                        batch.aspect,
-                        batch.size,
-                        len(batch.seeds),
-                        batch.base_seed,
-                        batch.thinking_level,
-                        json.dumps(list(batch.reference_names)),
-                        batch.parent_id,
-                    ),
-                ).lastrowid
-                self._db.executemany(
-                    """INSERT INTO drafts (batch_id, slot, seed, status, session_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)""",
-                    [
-                        (batch_id, slot, seed, SlotStatus.QUEUED, self.session_id, now)
-                        for slot, seed in enumerate(batch.seeds)
-                    ],
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+                        origin.parent_id if origin else None,
+                        origin.prompt if origin and origin.prompt != batch.prompt else None,
+                        origin.aspect if origin and origin.aspect != batch.aspect else None,
+                        dump_turns(origin.conversation) if origin else None,
+                    )
+                    for slot, (seed, origin) in enumerate(zip(batch.seeds, origins, strict=True))
+                ],
+            )
         return self.drafts_of_batch(int(batch_id or 0))
 
     def mark_running(self, draft_id: int, attempt: int) -> None:
-        self._write(
+        self._db.execute(
             """UPDATE drafts SET status = ?, attempts = ?, session_id = ?,
             started_at = COALESCE(started_at, ?) WHERE id = ?""",
             (SlotStatus.RUNNING, attempt, self.session_id, time.time(), draft_id),
         )
 
     def mark_retrying(self, draft_id: int, kind: ErrorKind, message: str, cost_usd: float) -> None:
-        self._write(
+        self._db.execute(
             """UPDATE drafts SET status = ?, error_kind = ?, error_message = ?,
             cost_usd = cost_usd + ? WHERE id = ?""",
             (SlotStatus.RETRYING, kind, message, cost_usd, draft_id),
@@ -185,7 +178,7 @@ class Library:
 
     def mark_queued(self, draft_id: int, kind: ErrorKind, message: str, cost_usd: float) -> None:
         """Back in the queue after an answer that paused everything (daily quota, bad key)."""
-        self._write(
+        self._db.execute(
             """UPDATE drafts SET status = ?, error_kind = ?, error_message = ?,
             cost_usd = cost_usd + ?, session_id = ? WHERE id = ?""",
             (SlotStatus.QUEUED, kind, message, cost_usd, self.session_id, draft_id),
@@ -217,7 +210,7 @@ class Library:
             extra_cost = meta_columns.pop("cost_usd")
             columns.update(meta_columns)
         assignments = ", ".join(f"{name} = :{name}" for name in columns)
-        self._write(
+        self._db.execute(
             f"UPDATE drafts SET {assignments}, session_id = NULL, cost_usd = cost_usd + :extra "
             "WHERE id = :id",
             {**columns, "extra": extra_cost, "id": draft_id},
@@ -228,7 +221,7 @@ class Library:
         draft = self.get(draft_id)
         if not draft.status.finished or draft.status == SlotStatus.SUCCEEDED:
             raise LibraryError(f"Draft {draft_id} is {draft.status}; only unfinished ones retry.")
-        self._write(
+        self._db.execute(
             """UPDATE drafts SET status = ?, session_id = ?, error_kind = NULL,
             error_message = NULL, block_reason = NULL, finished_at = NULL WHERE id = ?""",
             (SlotStatus.QUEUED, self.session_id, draft_id),
@@ -241,92 +234,93 @@ class Library:
         images: Sequence[GeneratedImage],
         meta: ResponseMeta,
         text_note: str | None,
+        model_turn: Sequence[Part] = (),
     ) -> list[StoredImage]:
         """Writes the files, then commits them: success is only reported for durable images.
 
         Blocking and CPU-heavy (decode, thumbnail, fsync): call it from a worker thread.
         The first image fills the slot; further distinct images from the same response
-        become sibling drafts so none of them is lost.
+        become sibling drafts so none of them is lost. `model_turn` (the answer's signed
+        parts) is kept with every one of them, so any can continue the conversation.
         """
         draft = self.get(draft_id)
-        month = dt.datetime.now().strftime("%Y-%m")
-        prepared = []
-        for index, image in enumerate(images):
-            decoded = decode_and_thumbnail(image.data)
-            stem = f"{draft.batch_id:06d}-{draft.slot:03d}-{index}-{uuid.uuid4().hex[:8]}"
-            relative = Path("images") / month / f"{stem}{extension_for(image.mime_type)}"
-            thumb_relative = relative.with_name(f"{stem}.thumb.jpg")
-            write_atomically(self.root / relative, image.data, self.session_id)
-            write_atomically(self.root / thumb_relative, decoded.thumbnail_jpeg, self.session_id)
-            prepared.append((image, decoded, relative, thumb_relative))
+        stem = f"{draft.batch_id:06d}-{draft.slot:03d}"
+        prepared = [
+            write_image(self.root, stem, i, image, self.session_id)
+            for i, image in enumerate(images)
+        ]
 
         stored: list[StoredImage] = []
         now = time.time()
-        with self._mutex:
-            # FULL: the commit is on disk before anyone is told the image arrived, even if the
-            # power fails next.
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for index, (image, decoded, relative, thumb_relative) in enumerate(prepared):
-                    target_id = draft_id if index == 0 else self._insert_sibling(draft, now)
-                    columns = {
-                        "status": SlotStatus.SUCCEEDED,
-                        "path": relative.as_posix(),
-                        "thumb_path": thumb_relative.as_posix(),
-                        "sha256": hashlib.sha256(image.data).hexdigest(),
-                        "mime": image.mime_type,
-                        "width": decoded.width,
-                        "height": decoded.height,
-                        "byte_size": len(image.data),
-                        "text_note": text_note,
-                        "finished_at": now,
-                        "error_kind": None,
-                        "error_message": None,
-                        **_meta_columns(meta),
-                    }
-                    # The response is billed once, to the slot; siblings carry no cost.
-                    cost = columns.pop("cost_usd") if index == 0 else 0.0
-                    columns.pop("cost_usd", None)
-                    assignments = ", ".join(f"{name} = :{name}" for name in columns)
-                    self._db.execute(
-                        f"UPDATE drafts SET {assignments}, cost_usd = cost_usd + :cost, "
-                        "session_id = NULL WHERE id = :id",
-                        {**columns, "cost": cost, "id": target_id},
+        holder_by_sha: dict[str, int] = {}
+        with self._db.transaction(durable=True):
+            for index, (image, written) in enumerate(zip(images, prepared, strict=True)):
+                target_id = draft_id if index == 0 else self._insert_sibling(draft, now)
+                sha = hashlib.sha256(image.data).hexdigest()
+                holder_by_sha[sha] = target_id
+                columns = {
+                    "status": SlotStatus.SUCCEEDED,
+                    "path": written.relative.as_posix(),
+                    "thumb_path": written.thumb_relative.as_posix(),
+                    "sha256": sha,
+                    "mime": image.mime_type,
+                    "width": written.width,
+                    "height": written.height,
+                    "byte_size": len(image.data),
+                    "text_note": text_note,
+                    "finished_at": now,
+                    "error_kind": None,
+                    "error_message": None,
+                    **_meta_columns(meta),
+                }
+                # The response is billed once, to the slot; siblings carry no cost.
+                cost = columns.pop("cost_usd") if index == 0 else 0.0
+                assignments = ", ".join(f"{name} = :{name}" for name in columns)
+                self._db.execute(
+                    f"UPDATE drafts SET {assignments}, cost_usd = cost_usd + :cost, "
+                    "session_id = NULL WHERE id = :id",
+                    {**columns, "cost": cost, "id": target_id},
+                )
+                stored.append(
+                    StoredImage(
+                        target_id,
+                        self.root / written.relative,
+                        self.root / written.thumb_relative,
+                        written.width,
+                        written.height,
                     )
-                    stored.append(
-                        StoredImage(
-                            target_id,
-                            self.root / relative,
-                            self.root / thumb_relative,
-                            decoded.width,
-                            decoded.height,
-                        )
-                    )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            finally:
-                self._db.execute("PRAGMA synchronous=NORMAL")
+                )
+            if model_turn:
+                answer = dump_parts(answer_refs(model_turn, holder_by_sha))
+                self._db.executemany(
+                    "UPDATE drafts SET model_turn = ? WHERE id = ?",
+                    [(answer, image.draft_id) for image in stored],
+                )
         return stored
 
     def _insert_sibling(self, draft: DraftRecord, now: float) -> int:
+        """A second image of one answer: the slot's lineage and turns come with it."""
         cursor = self._db.execute(
             """INSERT INTO drafts (batch_id, slot, seed, status, session_id, created_at,
-            sibling_of, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                draft.batch_id,
-                draft.slot,
-                draft.seed,
-                SlotStatus.RUNNING,
-                self.session_id,
-                now,
-                draft.id,
-                draft.attempts,
-            ),
+            sibling_of, attempts, parent_id, own_prompt, own_aspect, conversation)
+            SELECT batch_id, slot, seed, ?, ?, ?, id, attempts, parent_id, own_prompt,
+                own_aspect, conversation
+            FROM drafts WHERE id = ?""",
+            (SlotStatus.RUNNING, self.session_id, now, draft.id),
         )
         return int(cursor.lastrowid or 0)
+
+    def read_image(self, draft: DraftRecord) -> ImagePart:
+        """The draft's original bytes, exactly as the service returned them."""
+        if draft.path is None:
+            raise LibraryError(f"Draft {draft.id} has no image ({draft.status}).")
+        try:
+            data = draft.path.read_bytes()
+        except OSError as exc:
+            raise LibraryError(
+                f"The image of draft {draft.id} cannot be read: {exc.strerror}."
+            ) from None
+        return ImagePart(data, draft.mime_type or "image/png")
 
     # -- culling -------------------------------------------------------------------------------
 
@@ -338,37 +332,31 @@ class Library:
 
     def set_flag(self, draft_id: int, flag: Flag) -> None:
         self._image_draft(draft_id)
-        self._write("UPDATE drafts SET flag = ? WHERE id = ?", (Flag(flag), draft_id))
+        self._db.execute("UPDATE drafts SET flag = ? WHERE id = ?", (Flag(flag), draft_id))
 
     def set_rating(self, draft_id: int, rating: int) -> None:
         if not 0 <= rating <= 5:
             raise LibraryError("A rating is a whole number from 0 to 5.")
         self._image_draft(draft_id)
-        self._write("UPDATE drafts SET rating = ? WHERE id = ?", (rating, draft_id))
+        self._db.execute("UPDATE drafts SET rating = ? WHERE id = ?", (rating, draft_id))
 
     def set_deleted(self, draft_id: int, deleted: bool) -> None:
         self.get(draft_id)
-        self._write(
+        self._db.execute(
             "UPDATE drafts SET deleted_at = ? WHERE id = ?",
             (time.time() if deleted else None, draft_id),
         )
 
     # -- queries -------------------------------------------------------------------------------
 
-    def _query(self, where: str = "", params: Iterable[Any] = ()) -> list[DraftRecord]:
-        sql = f"{_SELECT} {where} ORDER BY d.batch_id DESC, d.slot, d.id"
-        with self._mutex:
-            rows = self._db.execute(sql, tuple(params)).fetchall()
-        return [DraftRecord.from_row(row, self.root) for row in rows]
-
     def get(self, draft_id: int) -> DraftRecord:
-        found = self._query("WHERE d.id = ?", (draft_id,))
+        found = self._db.drafts("WHERE d.id = ?", (draft_id,))
         if not found:
             raise LibraryError(f"There is no draft with id {draft_id}.")
         return found[0]
 
     def drafts_of_batch(self, batch_id: int) -> list[DraftRecord]:
-        return self._query("WHERE d.batch_id = ?", (batch_id,))
+        return self._db.drafts("WHERE d.batch_id = ?", (batch_id,))
 
     def list_drafts(
         self,
@@ -388,17 +376,15 @@ class Library:
             clauses.append("d.rating >= ?")
             params.append(min_rating)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return self._query(where, params)
+        return self._db.drafts(where, params)
 
     def spent_since(self, since: float) -> float:
-        with self._mutex:
-            row = self._db.execute(
-                "SELECT COALESCE(SUM(cost_usd), 0) FROM drafts WHERE COALESCE(finished_at, "
-                "started_at, created_at) >= ?",
-                (since,),
-            ).fetchone()
+        (row,) = self._db.rows(
+            "SELECT COALESCE(SUM(cost_usd), 0) FROM drafts WHERE COALESCE(finished_at, "
+            "started_at, created_at) >= ?",
+            (since,),
+        )
         return float(row[0])
 
     def integrity_check(self) -> str:
-        with self._mutex:
-            return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+        return str(self._db.rows("PRAGMA integrity_check")[0][0])

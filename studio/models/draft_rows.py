@@ -1,14 +1,33 @@
-"""The grid's row records: a draft's tile and its batch's header, as the model holds them."""
+"""The grid's row records: a draft's tile and its batch's header, as the model holds them,
+how engine events move a tile along, and the words both show."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from studio.core.domain import Flag, SlotStatus
-from studio.core.library import DraftRecord
-from studio.models.draft_labels import block_label, failure_label, format_clock, format_money
+from studio.core.engine.events import (
+    SlotBlocked,
+    SlotCancelled,
+    SlotFailed,
+    SlotQueued,
+    SlotRetrying,
+    SlotStarted,
+)
+from studio.core.library import DraftRecord, StoredImage
+from studio.models.draft_labels import (
+    block_label,
+    failure_label,
+    format_clock,
+    format_money,
+    state_label,
+)
+
+# The engine events that move one slot along without giving it an image.
+SlotChange = SlotQueued | SlotStarted | SlotRetrying | SlotBlocked | SlotFailed | SlotCancelled
 
 
 class BatchAction(StrEnum):
@@ -79,6 +98,101 @@ class Tile:
             message=draft.error_message,
         )
 
+    def sibling(self, draft_id: int) -> Tile:
+        """A second image from the same response: a draft of its own, in the same slot."""
+        return Tile(
+            draft_id=draft_id,
+            batch_id=self.batch_id,
+            slot=self.slot,
+            seed=self.seed,
+            status=SlotStatus.SUCCEEDED,
+            flag=Flag.NONE,
+            rating=0,
+            deleted=False,
+            aspect=self.aspect,
+            thumb_path=None,
+            image_path=None,
+            cost_usd=0.0,
+            attempts=self.attempts,
+            latency_ms=None,
+            reason=None,
+            message=None,
+        )
+
+    def apply(self, event: SlotChange) -> None:
+        now = time.monotonic()
+        self.started_at = self.retry_at = None
+        if isinstance(event, SlotStarted):
+            self.status, self.attempts, self.started_at = SlotStatus.RUNNING, event.attempt, now
+            self.reason = self.message = None
+        elif isinstance(event, SlotRetrying):
+            self.status, self.retry_at = SlotStatus.RETRYING, now + event.delay_s
+            self.reason, self.message = failure_label(event.kind), event.message
+        elif isinstance(event, SlotQueued):
+            self.status, self.reason, self.message = SlotStatus.QUEUED, None, None
+        elif isinstance(event, SlotBlocked):
+            self.status, self.reason = SlotStatus.BLOCKED, block_label(event.reason)
+            self.message = event.message
+        elif isinstance(event, SlotFailed):
+            self.status, self.reason = SlotStatus.FAILED, failure_label(event.kind)
+            self.message = event.message
+        elif isinstance(event, SlotCancelled):
+            self.status, self.reason, self.message = SlotStatus.CANCELLED, None, None
+
+    def show_image(self, image: StoredImage, batch_aspect: str, latency_s: float) -> None:
+        self.status = SlotStatus.SUCCEEDED
+        self.thumb_path, self.image_path = image.thumb_path, image.path
+        self.aspect = aspect_value(image.width, image.height, batch_aspect)
+        self.latency_ms = round(latency_s * 1000)
+        self.started_at = self.retry_at = None
+        self.reason = self.message = None
+
+    # -- the words on and around the tile ------------------------------------------------------
+
+    def elapsed(self) -> float | None:
+        if self.status != SlotStatus.RUNNING or self.started_at is None:
+            return None
+        return max(0.0, time.monotonic() - self.started_at)
+
+    def state_text(self) -> str:
+        if self.status == SlotStatus.SUCCEEDED:
+            return f"Seed {self.seed}"
+        retry_in = None if self.retry_at is None else self.retry_at - time.monotonic()
+        label = state_label(self.status, self.elapsed(), retry_in)
+        if self.reason and self.status in (SlotStatus.BLOCKED, SlotStatus.FAILED):
+            return f"{label}: {self.reason}"
+        return label
+
+    def tooltip(self, batch: Batch, error: str | None) -> str:
+        """`error` is what the tile shows as its problem, which a finished tile adds here."""
+        lines = [
+            batch.prompt,
+            f"{batch.model} · {batch.aspect} · {batch.size} · seed {self.seed}",
+        ]
+        if self.status == SlotStatus.SUCCEEDED:
+            timing = f"{self.latency_ms / 1000:.1f} s · " if self.latency_ms else ""
+            lines.append(f"Done · {timing}{format_money(self.cost_usd)}")
+            if error:
+                lines.append(error.capitalize())
+        else:
+            state = self.state_text()
+            if self.attempts > 1:
+                state += f" (attempt {self.attempts})"
+            lines.append(state)
+            if self.message:
+                lines.append(self.message)
+        return "\n".join(lines)
+
+    def accessible_text(self) -> str:
+        parts = [f"Draft {self.slot + 1}", self.state_text()]
+        if self.flag == Flag.PICK:
+            parts.append("picked")
+        elif self.flag == Flag.REJECT:
+            parts.append("rejected")
+        if self.rating:
+            parts.append(f"{self.rating} star" + ("" if self.rating == 1 else "s"))
+        return ", ".join(parts)
+
 
 @dataclass(slots=True, eq=False)
 class Batch:
@@ -121,6 +235,15 @@ class Batch:
         if live:
             offered.append((BatchAction.SELECT, "Select all"))
         return offered
+
+    def header_text(self) -> str:
+        return f"“{self.one_line}” · {self.detail()}"
+
+    def tooltip(self) -> str:
+        return f"{self.prompt}\n{self.model} · {self.aspect} · {self.size}\n{self.detail()}"
+
+    def accessible_text(self) -> str:
+        return f"Batch “{self.one_line}”, {self.detail()}"
 
     def detail(self) -> str:
         """Time, count and spend; while the batch runs the count says how many are done."""

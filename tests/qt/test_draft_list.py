@@ -27,13 +27,8 @@ from studio.core.engine.events import (
 )
 from studio.core.library import BatchRecord, DraftRecord, Library, StoredImage
 from studio.models.draft_labels import format_money, state_label
-from studio.models.draft_list import (
-    DraftFilter,
-    DraftListModel,
-    FilterMode,
-    Role,
-    RowKind,
-)
+from studio.models.draft_list import DraftListModel, Role, RowKind
+from studio.models.grid_state import DraftFilter, FilterMode
 from studio.models.thumbnails import ThumbnailCache
 
 META = ResponseMeta(response_id="r1", model_version="m", latency_s=2.5, cost_usd=0.0336)

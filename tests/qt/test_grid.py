@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QLineEdit, QSlider, QToolButton
 
 from studio.core.domain import Flag, GeneratedImage, ResponseMeta
 from studio.core.library import BatchRecord, Library
-from studio.models.draft_list import DraftFilter, DraftListModel, FilterMode, Role, RowKind
+from studio.models.draft_list import DraftListModel, Role, RowKind
+from studio.models.grid_state import DraftFilter, FilterMode
 from studio.models.thumbnails import ThumbnailCache
 from studio.ui.grid import FilterBar, GridView
 

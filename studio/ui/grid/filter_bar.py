@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.models.draft_list import DraftFilter, FilterMode
+from studio.models.grid_state import DraftFilter, FilterMode
 from studio.ui.grid.tile_delegate import DEFAULT_TILE_SIZE, MAX_TILE_SIZE, MIN_TILE_SIZE
 
 # Typing "neon koi" should not rebuild the grid after every letter.

@@ -1,0 +1,375 @@
+"""What the draft grid shows, without Qt: one header per batch, then its drafts, newest batch
+first. `DraftListModel` mirrors it; keeping the state here lets it be tested, and later grow
+(lineage), without a QApplication.
+
+Everything the library knows is held here; a filter only decides which rows are visible, so
+flags, ratings and engine events keep every draft current even while it is hidden."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Set
+from dataclasses import dataclass
+from enum import Enum, StrEnum, auto
+from typing import Protocol
+
+from studio.core.domain import Flag, SlotStatus
+from studio.core.engine.events import (
+    BatchQueued,
+    EngineEvent,
+    QueuePaused,
+    QueueResumed,
+    SlotSucceeded,
+)
+from studio.core.library import DraftRecord, StoredImage
+from studio.models.draft_rows import Batch, Tile
+
+log = logging.getLogger(__name__)
+
+_LIVE = frozenset({SlotStatus.RUNNING, SlotStatus.RETRYING})
+
+
+class FilterMode(StrEnum):
+    ALL = "all"
+    PICKS = "picks"
+    MIN_RATING = "min_rating"
+    HIDE_REJECTS = "hide_rejects"
+
+
+@dataclass(frozen=True, slots=True)
+class DraftFilter:
+    mode: FilterMode = FilterMode.ALL
+    min_rating: int = 3  # only read in MIN_RATING mode
+    text: str = ""
+
+
+class RowAspect(Enum):
+    """What about a row changed, so a view repaints only what depends on it."""
+
+    EVERYTHING = auto()
+    FLAG = auto()
+    RATING = auto()
+    DELETED = auto()
+    PICTURE = auto()  # the thumbnail, or that its file cannot be read
+    CLOCK = auto()  # the running time and the retry countdown
+
+
+class GridObserver(Protocol):
+    """Told about every change to the rows. Each insertion, removal and reset comes as a pair:
+    the "about to" call sees the old rows, the second one the new rows, as Qt models need.
+    `live_changed` comes whenever `GridState.live` gains or loses a draft."""
+
+    def rows_about_to_be_inserted(self, first: int, last: int) -> None: ...
+
+    def rows_inserted(self) -> None: ...
+
+    def rows_about_to_be_removed(self, first: int, last: int) -> None: ...
+
+    def rows_removed(self) -> None: ...
+
+    def about_to_reset(self) -> None: ...
+
+    def reset_done(self) -> None: ...
+
+    def row_changed(self, row: int, aspect: RowAspect) -> None: ...
+
+    def header_changed(self, row: int) -> None: ...
+
+    def live_changed(self) -> None: ...
+
+
+class GridState:
+    """The grid's batches, tiles and visible rows. The observer hears of every row change."""
+
+    def __init__(self, observer: GridObserver) -> None:
+        self._observer = observer
+        self._filter = DraftFilter()
+        self._needle = ""
+        self._batches: list[Batch] = []  # newest first, hidden ones included
+        self._batch_by_id: dict[int, Batch] = {}
+        self._tiles: dict[int, Tile] = {}
+        self._rows: list[Batch | Tile] = []
+        self._tile_rows: dict[int, int] = {}
+        self._header_rows: dict[int, int] = {}
+        self._live: set[int] = set()
+
+    # -- rows and lookups ----------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def item_at(self, row: int) -> Batch | Tile | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def batch(self, batch_id: int) -> Batch:
+        return self._batch_by_id[batch_id]
+
+    @property
+    def live(self) -> Set[int]:
+        """The drafts running or waiting to retry, whose clocks move."""
+        return self._live
+
+    def has_drafts(self) -> bool:
+        """Whether anything would show without a filter (the empty grid says which it is)."""
+        return any(not tile.deleted for tile in self._tiles.values())
+
+    def draft_id_at(self, row: int) -> int | None:
+        item = self.item_at(row)
+        return item.draft_id if isinstance(item, Tile) else None
+
+    def row_of(self, draft_id: int) -> int | None:
+        return self._tile_rows.get(draft_id)
+
+    def flag_of(self, draft_id: int) -> Flag | None:
+        tile = self._tiles.get(draft_id)
+        return tile.flag if tile is not None else None
+
+    def batch_of(self, draft_id: int) -> int | None:
+        tile = self._tiles.get(draft_id)
+        return tile.batch_id if tile is not None else None
+
+    def shown_in_batch(self, batch_id: int) -> list[int]:
+        """The batch's drafts the grid shows now, under the current filter."""
+        batch = self._batch_by_id.get(batch_id)
+        tiles = batch.tiles if batch is not None else []
+        return [t.draft_id for t in tiles if t.draft_id in self._tile_rows]
+
+    def retryable_in_batch(self, batch_id: int) -> list[int]:
+        """Drafts of the batch that ended without an image, shown or filtered out."""
+        batch = self._batch_by_id.get(batch_id)
+        return [t.draft_id for t in batch.live() if t.status.can_retry] if batch else []
+
+    # -- loading and filtering -----------------------------------------------------------------
+
+    def reload(self, records: Iterable[DraftRecord]) -> None:
+        """Replaces everything with `records`, which come grouped by batch, newest first."""
+        previous = self._tiles
+        batches: list[Batch] = []
+        tiles: dict[int, Tile] = {}
+        batch: Batch | None = None
+        for draft in records:
+            if batch is None or batch.batch_id != draft.batch_id:
+                batch = Batch.from_record(draft)
+                batches.append(batch)
+            tile = Tile.from_record(draft)
+            # The library does not keep the engine's clocks; a reload must not reset them.
+            old = previous.get(draft.id)
+            if old is not None and old.status == tile.status:
+                tile.started_at, tile.retry_at = old.started_at, old.retry_at
+            batch.tiles.append(tile)
+            tiles[draft.id] = tile
+        live = {tile.draft_id for tile in tiles.values() if tile.status in _LIVE}
+        self._observer.about_to_reset()
+        self._batches = batches
+        self._batch_by_id = {batch.batch_id: batch for batch in batches}
+        self._tiles = tiles
+        live_moved = live != self._live
+        self._live = live
+        self._rows = self._visible_rows()
+        self._reindex()
+        self._observer.reset_done()
+        if live_moved:
+            self._observer.live_changed()
+
+    def set_filter(self, draft_filter: DraftFilter) -> None:
+        if draft_filter == self._filter:
+            return
+        self._observer.about_to_reset()
+        self._filter = draft_filter
+        self._needle = draft_filter.text.strip().casefold()
+        self._rows = self._visible_rows()
+        self._reindex()
+        self._observer.reset_done()
+
+    def _accepts(self, batch: Batch, tile: Tile) -> bool:
+        if tile.deleted or (self._needle and self._needle not in batch.folded):
+            return False
+        mode = self._filter.mode
+        if mode == FilterMode.PICKS:
+            return tile.flag == Flag.PICK
+        if mode == FilterMode.MIN_RATING:
+            return tile.rating >= self._filter.min_rating
+        if mode == FilterMode.HIDE_REJECTS:
+            return tile.flag != Flag.REJECT
+        return True
+
+    def _visible_rows(self) -> list[Batch | Tile]:
+        rows: list[Batch | Tile] = []
+        for batch in self._batches:
+            visible = [tile for tile in batch.tiles if self._accepts(batch, tile)]
+            if visible:
+                rows.append(batch)
+                rows.extend(visible)
+        return rows
+
+    def _reindex(self) -> None:
+        self._tile_rows = {}
+        self._header_rows = {}
+        for row, item in enumerate(self._rows):
+            if isinstance(item, Tile):
+                self._tile_rows[item.draft_id] = row
+            else:
+                self._header_rows[item.batch_id] = row
+
+    # -- culling edits, already written to the library -----------------------------------------
+
+    def set_flag(self, draft_id: int, flag: Flag) -> None:
+        tile = self._tiles.get(draft_id)
+        if tile is not None and tile.flag != flag:
+            tile.flag = Flag(flag)
+            self._refresh(tile, RowAspect.FLAG)
+
+    def set_rating(self, draft_id: int, rating: int) -> None:
+        tile = self._tiles.get(draft_id)
+        if tile is not None and tile.rating != rating:
+            tile.rating = rating
+            self._refresh(tile, RowAspect.RATING)
+
+    def set_deleted(self, draft_id: int, deleted: bool) -> None:
+        tile = self._tiles.get(draft_id)
+        if tile is not None and tile.deleted != deleted:
+            tile.deleted = deleted
+            self._refresh(tile, RowAspect.DELETED, header=True)
+
+    def _refresh(self, tile: Tile, aspect: RowAspect, header: bool = False) -> None:
+        """Shows, hides or repaints one tile after an edit that the filter may care about."""
+        batch = self._batch_by_id[tile.batch_id]
+        wanted = self._accepts(batch, tile)
+        shown = tile.draft_id in self._tile_rows
+        if wanted and not shown:
+            self._show_tile(batch, tile)
+        elif shown and not wanted:
+            self._hide_tile(batch, tile)
+        elif shown:
+            self._changed(tile, aspect)
+        if header:
+            self._changed_header(batch)
+
+    def _batch_start(self, batch: Batch) -> int:
+        """The row where this batch's header is, or would go if it became visible."""
+        position = self._batches.index(batch)
+        for older in self._batches[position:]:
+            row = self._header_rows.get(older.batch_id)
+            if row is not None:
+                return row
+        return len(self._rows)
+
+    def _show_tile(self, batch: Batch, tile: Tile) -> None:
+        header_row = self._header_rows.get(batch.batch_id)
+        if header_row is None:
+            self._insert(self._batch_start(batch), [batch, tile])
+            return
+        before = 0
+        for other in batch.tiles:
+            if other is tile:
+                break
+            before += other.draft_id in self._tile_rows
+        self._insert(header_row + 1 + before, [tile])
+
+    def _hide_tile(self, batch: Batch, tile: Tile) -> None:
+        row = self._tile_rows[tile.draft_id]
+        last_of_batch = not any(
+            other is not tile and other.draft_id in self._tile_rows for other in batch.tiles
+        )
+        first = self._header_rows[batch.batch_id] if last_of_batch else row
+        self._observer.rows_about_to_be_removed(first, row)
+        del self._rows[first : row + 1]
+        self._reindex()
+        self._observer.rows_removed()
+
+    def _insert(self, row: int, items: list[Batch | Tile]) -> None:
+        self._observer.rows_about_to_be_inserted(row, row + len(items) - 1)
+        self._rows[row:row] = items
+        self._reindex()
+        self._observer.rows_inserted()
+
+    def _changed(self, tile: Tile, aspect: RowAspect) -> None:
+        row = self._tile_rows.get(tile.draft_id)
+        if row is not None:
+            self._observer.row_changed(row, aspect)
+
+    def _changed_header(self, batch: Batch) -> None:
+        row = self._header_rows.get(batch.batch_id)
+        if row is not None:
+            self._observer.header_changed(row)
+
+    # -- engine events -------------------------------------------------------------------------
+
+    def apply(self, event: EngineEvent) -> None:
+        if isinstance(event, BatchQueued):
+            self._add_batch(event.drafts)
+            return
+        if isinstance(event, SlotSucceeded):
+            self._succeeded(event.draft_id, event.images, event.meta.cost_usd, event.meta.latency_s)
+            return
+        if isinstance(event, QueuePaused | QueueResumed):
+            return  # they concern the whole queue, not a row
+        tile = self._tiles.get(event.draft_id)
+        if tile is None:
+            log.debug("ignoring %s for draft %s, not loaded", type(event).__name__, event.draft_id)
+            return
+        tile.apply(event)
+        live = tile.status in _LIVE
+        if live != (tile.draft_id in self._live):
+            if live:
+                self._live.add(tile.draft_id)
+            else:
+                self._live.discard(tile.draft_id)
+            self._observer.live_changed()
+        self._changed(tile, RowAspect.EVERYTHING)
+        self._changed_header(self._batch_by_id[tile.batch_id])
+
+    def _add_batch(self, drafts: Iterable[DraftRecord]) -> None:
+        records = list(drafts)
+        if not records or records[0].batch_id in self._batch_by_id:
+            return
+        batch = Batch.from_record(records[0])
+        for draft in records:
+            tile = Tile.from_record(draft)
+            batch.tiles.append(tile)
+            self._tiles[tile.draft_id] = tile
+        live = {tile.draft_id for tile in batch.tiles if tile.status in _LIVE}
+        self._live |= live
+        position = next(
+            (i for i, other in enumerate(self._batches) if other.batch_id < batch.batch_id),
+            len(self._batches),
+        )
+        self._batches.insert(position, batch)
+        self._batch_by_id[batch.batch_id] = batch
+        visible = [tile for tile in batch.tiles if self._accepts(batch, tile)]
+        if visible:
+            self._insert(self._batch_start(batch), [batch, *visible])
+        if live:
+            self._observer.live_changed()
+
+    def _succeeded(
+        self, draft_id: int, images: Iterable[StoredImage], cost_usd: float, latency_s: float
+    ) -> None:
+        tile = self._tiles.get(draft_id)
+        if tile is None:
+            log.debug("ignoring images for draft %s, not loaded", draft_id)
+            return
+        batch = self._batch_by_id[tile.batch_id]
+        tile.cost_usd += cost_usd
+        was_live = len(self._live)
+        for image in images:
+            target = self._tiles.get(image.draft_id)
+            if target is None:
+                target = self._add_sibling(batch, tile, image.draft_id)
+            target.show_image(image, batch.aspect, latency_s)
+            self._live.discard(target.draft_id)
+            self._changed(target, RowAspect.EVERYTHING)
+        if len(self._live) != was_live:
+            self._observer.live_changed()
+        self._changed_header(batch)
+
+    def _add_sibling(self, batch: Batch, original: Tile, draft_id: int) -> Tile:
+        """A second image from one response goes right after its slot's last tile."""
+        sibling = original.sibling(draft_id)
+        position = max(i for i, other in enumerate(batch.tiles) if other.slot == original.slot)
+        batch.tiles.insert(position + 1, sibling)
+        self._tiles[draft_id] = sibling
+        if self._accepts(batch, sibling):
+            self._show_tile(batch, sibling)
+        return sibling

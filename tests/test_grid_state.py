@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from studio.core.domain import ErrorKind, Flag, GeneratedImage, ResponseMeta, SlotStatus
+from studio.core.domain import (
+    Derivation,
+    ErrorKind,
+    Flag,
+    GeneratedImage,
+    ResponseMeta,
+    SlotStatus,
+    TextPart,
+)
 from studio.core.engine.events import (
     BatchQueued,
     QueuePaused,
@@ -23,6 +31,8 @@ from studio.core.engine.events import (
     SlotSucceeded,
 )
 from studio.core.library import BatchRecord, DraftRecord, Library, StoredImage
+from studio.core.library.records import SlotOrigin
+from studio.core.library.turns import TurnRef
 from studio.models.draft_rows import Tile
 from studio.models.grid_state import DraftFilter, FilterMode, GridState, RowAspect
 
@@ -317,3 +327,62 @@ def test_the_live_set_follows_running_and_retrying_drafts(library, state, observ
     state.reload(everything(library))
     assert not state.live
     assert observer.take() == [("reset", 4), ("reset done", 4), ("live", 4)]
+
+
+def derived_batch(
+    library: Library, kind: Derivation, parents: list[DraftRecord], instruction: str | None
+) -> list[DraftRecord]:
+    """A derived batch as the planner records it: one slot per parent, each with its own
+    prompt and aspect."""
+    origins = tuple(
+        SlotOrigin(p.id, p.prompt, p.aspect, (TurnRef("user", (TextPart(p.prompt),)),))
+        for p in parents
+    )
+    return library.create_batch(
+        BatchRecord(
+            parents[0].prompt,
+            "gemini-3-pro-image-preview",
+            parents[0].aspect,
+            "2K",
+            tuple(range(len(parents))),
+            derivation=kind,
+            instruction=instruction,
+            origins=origins,
+        )
+    )
+
+
+def test_derived_batches_say_what_they_came_from(library, state):
+    kite = library.create_batch(record("a red kite", 1))[0]
+    koi = library.create_batch(record("neon koi", 1))[0]
+    for draft in (kite, koi):
+        save(library, draft.id)
+        library.set_flag(draft.id, Flag.PICK)
+    refined = derived_batch(library, Derivation.REFINE, [kite, koi], "keep it")
+    edited = derived_batch(library, Derivation.EDIT, [library.get(kite.id)], "warmer light")
+    state.reload(everything(library))
+
+    refine_header = state.batch(refined[0].batch_id)
+    assert refine_header.title() == "Refined 2 picks"
+    assert refine_header.detail().startswith("Nano Banana Pro · 2K · ")
+    assert state.batch(edited[0].batch_id).title() == f"Edited pick {kite.id}: “warmer light”"
+    second = tile(state, refined[1].id)
+    assert (second.parent_id, second.derivation) == (koi.id, Derivation.REFINE)
+    assert second.own_prompt == "neon koi"  # not the batch's first prompt
+    assert "Refined from draft" in second.tooltip(refine_header, None)
+
+    # The text filter finds a derived tile by its own prompt, and an edit by its words.
+    state.set_filter(DraftFilter(text="neon"))
+    assert refined[1].id in {d for d in map(state.draft_id_at, range(state.row_count)) if d}
+    assert refined[0].id not in {d for d in map(state.draft_id_at, range(state.row_count)) if d}
+    state.set_filter(DraftFilter(text="WARMER"))
+    assert state.row_of(edited[0].id) is not None
+
+
+def test_a_derived_batch_streamed_in_is_titled_from_its_parents(library, state):
+    draft = library.create_batch(record("a red kite", 1))[0]
+    save(library, draft.id)
+    state.reload(everything(library))
+    varied = derived_batch(library, Derivation.VARY, [library.get(draft.id)] * 1, None)
+    state.apply(BatchQueued(varied[0].batch_id, tuple(varied)))
+    assert state.batch(varied[0].batch_id).title() == f"Varied draft {draft.id}"

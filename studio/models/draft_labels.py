@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import time
 
-from studio.core.domain import ErrorKind, SlotStatus
+from studio.core.catalog import Catalog, CatalogError
+from studio.core.domain import Derivation, ErrorKind, SlotStatus
 
 _KIND_LABELS: dict[str, str] = {
     ErrorKind.INVALID_KEY: "API key rejected",
@@ -49,6 +50,27 @@ _STATE_LABELS: dict[SlotStatus, str] = {
     SlotStatus.CANCELLED: "Cancelled",
     SlotStatus.INTERRUPTED: "Interrupted",
 }
+
+
+_CATALOG = Catalog()
+_DERIVATION_WORDS = {
+    Derivation.REFINE: "Refined",
+    Derivation.EDIT: "Edited",
+    Derivation.VARY: "Varied",
+}
+
+
+def model_label(model_id: str) -> str:
+    """The friendly name ("Nano Banana 2 Lite") for the built-in models, else the id itself."""
+    try:
+        return _CATALOG.get(model_id).label
+    except CatalogError:
+        return model_id
+
+
+def derivation_label(derivation: Derivation) -> str:
+    """ "Refined", "Edited", "Varied": how a derived draft came to be."""
+    return _DERIVATION_WORDS[derivation]
 
 
 def failure_label(kind: str | None) -> str | None:

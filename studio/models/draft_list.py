@@ -49,8 +49,11 @@ class Role(IntEnum):
     RetryAtRole = auto()
     ErrorRole = auto()
     HeaderTextRole = auto()
+    HeaderTitleRole = auto()
     HeaderDetailRole = auto()
     HeaderActionsRole = auto()
+    DerivationRole = auto()  # how a tile's draft was made from its parent, or None
+    ParentRole = auto()
 
 
 class RowKind(StrEnum):
@@ -219,6 +222,8 @@ class DraftListModel(QAbstractListModel):
             return batch.batch_id
         if role == Role.PromptRole:
             return batch.prompt
+        if role == Role.HeaderTitleRole:
+            return batch.title()
         if role == Role.HeaderDetailRole:
             return batch.detail()
         if role == Role.HeaderActionsRole:
@@ -257,7 +262,11 @@ class DraftListModel(QAbstractListModel):
         if role == Role.SeedRole:
             return tile.seed
         if role == Role.PromptRole:
-            return self._state.batch(tile.batch_id).prompt
+            return tile.own_prompt or self._state.batch(tile.batch_id).prompt
+        if role == Role.DerivationRole:
+            return tile.derivation
+        if role == Role.ParentRole:
+            return tile.parent_id
         if role == Qt.ItemDataRole.DisplayRole:
             return tile.state_text()
         if role == Qt.ItemDataRole.ToolTipRole:

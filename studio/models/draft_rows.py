@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from studio.core.domain import Flag, SlotStatus
+from studio.core.domain import Derivation, Flag, SlotStatus
 from studio.core.engine.events import (
     SlotBlocked,
     SlotCancelled,
@@ -20,9 +20,11 @@ from studio.core.engine.events import (
 from studio.core.library import DraftRecord, StoredImage
 from studio.models.draft_labels import (
     block_label,
+    derivation_label,
     failure_label,
     format_clock,
     format_money,
+    model_label,
     state_label,
 )
 
@@ -69,9 +71,13 @@ class Tile:
     message: str | None  # the full sentence, for the tooltip
     started_at: float | None = None  # time.monotonic()
     retry_at: float | None = None  # time.monotonic()
+    parent_id: int | None = None
+    derivation: Derivation | None = None
+    # Derived work from several batches keeps each parent's prompt; else the batch's is used.
+    own_prompt: str | None = None
 
     @classmethod
-    def from_record(cls, draft: DraftRecord) -> Tile:
+    def from_record(cls, draft: DraftRecord, batch_prompt: str) -> Tile:
         reason = (
             block_label(draft.block_reason)
             if draft.status == SlotStatus.BLOCKED
@@ -96,6 +102,9 @@ class Tile:
             latency_ms=draft.latency_ms,
             reason=reason,
             message=draft.error_message,
+            parent_id=draft.parent_id,
+            derivation=draft.derivation,
+            own_prompt=draft.prompt if draft.prompt != batch_prompt else None,
         )
 
     def sibling(self, draft_id: int) -> Tile:
@@ -117,6 +126,9 @@ class Tile:
             latency_ms=None,
             reason=None,
             message=None,
+            parent_id=self.parent_id,
+            derivation=self.derivation,
+            own_prompt=self.own_prompt,
         )
 
     def apply(self, event: SlotChange) -> None:
@@ -166,9 +178,11 @@ class Tile:
     def tooltip(self, batch: Batch, error: str | None) -> str:
         """`error` is what the tile shows as its problem, which a finished tile adds here."""
         lines = [
-            batch.prompt,
-            f"{batch.model} · {batch.aspect} · {batch.size} · seed {self.seed}",
+            self.own_prompt or batch.prompt,
+            f"{model_label(batch.model)} · {batch.aspect} · {batch.size} · seed {self.seed}",
         ]
+        if self.derivation is not None and self.parent_id is not None:
+            lines.insert(0, f"{derivation_label(self.derivation)} from draft {self.parent_id}")
         if self.status == SlotStatus.SUCCEEDED:
             timing = f"{self.latency_ms / 1000:.1f} s · " if self.latency_ms else ""
             lines.append(f"Done · {timing}{format_money(self.cost_usd)}")
@@ -185,6 +199,8 @@ class Tile:
 
     def accessible_text(self) -> str:
         parts = [f"Draft {self.slot + 1}", self.state_text()]
+        if self.derivation is not None:
+            parts.append(f"{derivation_label(self.derivation).lower()} from draft {self.parent_id}")
         if self.flag == Flag.PICK:
             parts.append("picked")
         elif self.flag == Flag.REJECT:
@@ -205,10 +221,15 @@ class Batch:
     tiles: list[Tile] = field(default_factory=list)
     one_line: str = ""
     folded: str = ""
+    derivation: Derivation | None = None
+    instruction: str | None = None
+    from_picks: bool = False  # every parent was a pick when the grid learnt of the batch
 
     @classmethod
     def from_record(cls, draft: DraftRecord) -> Batch:
+        """From the batch's first slot, whose prompt is always the batch's own."""
         one_line = " ".join(draft.prompt.split())
+        searched = " ".join([one_line, *(draft.instruction or "").split()])
         return cls(
             batch_id=draft.batch_id,
             prompt=draft.prompt,
@@ -217,8 +238,26 @@ class Batch:
             size=draft.size,
             created_at=draft.created_at,
             one_line=one_line,
-            folded=one_line.casefold(),
+            folded=searched.casefold(),
+            derivation=draft.derivation,
+            instruction=draft.instruction,
         )
+
+    def parent_ids(self) -> list[int]:
+        return list(dict.fromkeys(t.parent_id for t in self.tiles if t.parent_id is not None))
+
+    def title(self) -> str:
+        """The prompt for fresh drafts; for derived ones, what they came from and how:
+        "Refined 3 picks", "Edited draft 12: “warmer light”", "Varied draft 12"."""
+        if self.derivation is None:
+            return f"“{self.one_line}”"
+        parents = self.parent_ids()
+        noun = "pick" if self.from_picks else "draft"
+        source = f"{noun} {parents[0]}" if len(parents) == 1 else f"{len(parents)} {noun}s"
+        title = f"{derivation_label(self.derivation)} {source}"
+        if self.derivation == Derivation.EDIT and self.instruction:
+            title += f": “{' '.join(self.instruction.split())}”"
+        return title
 
     def live(self) -> list[Tile]:
         return [tile for tile in self.tiles if not tile.deleted]
@@ -237,13 +276,18 @@ class Batch:
         return offered
 
     def header_text(self) -> str:
-        return f"“{self.one_line}” · {self.detail()}"
+        return f"{self.title()} · {self.detail()}"
 
     def tooltip(self) -> str:
-        return f"{self.prompt}\n{self.model} · {self.aspect} · {self.size}\n{self.detail()}"
+        lines = [self.prompt, f"{model_label(self.model)} · {self.aspect} · {self.size}"]
+        if self.derivation is not None:
+            lines.insert(0, self.title())
+            if self.instruction and self.derivation != Derivation.EDIT:
+                lines.insert(1, self.instruction)
+        return "\n".join([*lines, self.detail()])
 
     def accessible_text(self) -> str:
-        return f"Batch “{self.one_line}”, {self.detail()}"
+        return f"Batch {self.title()}, {self.detail()}"
 
     def detail(self) -> str:
         """Time, count and spend; while the batch runs the count says how many are done."""
@@ -256,6 +300,9 @@ class Batch:
         noun = "image" if shown == 1 else "images"
         count = f"{done} of {shown} {noun}" if unfinished else f"{done} {noun}"
         parts = [format_clock(self.created_at), count]
+        if self.derivation is not None:
+            # Derived work is told apart by where it went: "Nano Banana Pro · 2K".
+            parts[:0] = [model_label(self.model), self.size]
         spent = sum(tile.cost_usd for tile in self.tiles)
         parts.append(format_money(spent))
         if failed:

@@ -152,7 +152,7 @@ class GridState:
             if batch is None or batch.batch_id != draft.batch_id:
                 batch = Batch.from_record(draft)
                 batches.append(batch)
-            tile = Tile.from_record(draft)
+            tile = Tile.from_record(draft, batch.prompt)
             # The library does not keep the engine's clocks; a reload must not reset them.
             old = previous.get(draft.id)
             if old is not None and old.status == tile.status:
@@ -164,6 +164,8 @@ class GridState:
         self._batches = batches
         self._batch_by_id = {batch.batch_id: batch for batch in batches}
         self._tiles = tiles
+        for derived in (b for b in batches if b.derivation is not None):
+            derived.from_picks = self._all_picks(derived.parent_ids())
         live_moved = live != self._live
         self._live = live
         self._rows = self._visible_rows()
@@ -183,7 +185,7 @@ class GridState:
         self._observer.reset_done()
 
     def _accepts(self, batch: Batch, tile: Tile) -> bool:
-        if tile.deleted or (self._needle and self._needle not in batch.folded):
+        if tile.deleted or (self._needle and self._needle not in self._searched(batch, tile)):
             return False
         mode = self._filter.mode
         if mode == FilterMode.PICKS:
@@ -193,6 +195,12 @@ class GridState:
         if mode == FilterMode.HIDE_REJECTS:
             return tile.flag != Flag.REJECT
         return True
+
+    @staticmethod
+    def _searched(batch: Batch, tile: Tile) -> str:
+        if tile.own_prompt is None:
+            return batch.folded
+        return f"{tile.own_prompt.casefold()} {batch.folded}"
 
     def _visible_rows(self) -> list[Batch | Tile]:
         rows: list[Batch | Tile] = []
@@ -326,9 +334,10 @@ class GridState:
             return
         batch = Batch.from_record(records[0])
         for draft in records:
-            tile = Tile.from_record(draft)
+            tile = Tile.from_record(draft, batch.prompt)
             batch.tiles.append(tile)
             self._tiles[tile.draft_id] = tile
+        batch.from_picks = self._all_picks(batch.parent_ids())
         live = {tile.draft_id for tile in batch.tiles if tile.status in _LIVE}
         self._live |= live
         position = next(
@@ -363,6 +372,11 @@ class GridState:
         if len(self._live) != was_live:
             self._observer.live_changed()
         self._changed_header(batch)
+
+    def _all_picks(self, draft_ids: list[int]) -> bool:
+        return bool(draft_ids) and all(
+            (tile := self._tiles.get(i)) is not None and tile.flag == Flag.PICK for i in draft_ids
+        )
 
     def _add_sibling(self, batch: Batch, original: Tile, draft_id: int) -> Tile:
         """A second image from one response goes right after its slot's last tile."""

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.core.catalog import Catalog, CatalogError
-from studio.core.derive import rebuild_request
-from studio.core.domain import ErrorKind, GenerationRequest
+from studio.core.derive import DeriveOrder, plan_derivation, rebuild_request
+from studio.core.domain import Derivation, ErrorKind, GenerationRequest
 from studio.core.engine import (
     BatchQueued,
     BatchSpec,
@@ -123,6 +123,20 @@ class StudioModel(QObject):
             raise ValueError(str(exc)) from None
         self._in_engine("Queuing the batch", self.engine.submit, spec)
         self._batch_total += spec.count
+        self._tick()
+
+    def derive(self, order: DeriveOrder, images: int) -> None:
+        """Refine, edit or vary: the parents' images are read on the engine's thread, and a
+        refusal (a file gone, a shape the model lacks) comes back as a sentence."""
+
+        def plan_and_queue() -> None:
+            self.engine.submit_plan(plan_derivation(order, self.library, self.engine.catalog))
+
+        verb = {Derivation.REFINE: "Refining", Derivation.EDIT: "Editing"}.get(
+            order.kind, "Varying"
+        )
+        self._in_engine(verb, plan_and_queue)
+        self._batch_total += images
         self._tick()
 
     def stop(self) -> None:

@@ -115,7 +115,7 @@ def test_reload_shows_headers_then_tiles_newest_batch_first(qtmodeltester, libra
     assert value(model, queued, Qt.ItemDataRole.DisplayRole) == "Queued"
     tooltip = value(model, queued, Qt.ItemDataRole.ToolTipRole)
     assert "Neon koi pond" in tooltip
-    assert "gemini-3.1-flash-lite-image" in tooltip
+    assert "Nano Banana 2 Lite · 16:9 · 1K" in tooltip
     assert "seed 0" in tooltip
     assert "Queued" in tooltip
     assert value(model, queued, Qt.ItemDataRole.AccessibleTextRole).startswith("Draft 1, Queued")

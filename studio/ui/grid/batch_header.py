@@ -87,7 +87,8 @@ def paint_header(
     if placed:
         line.setRight(placed[0].area.left() - _TEXT_GAP)
 
-    prompt = "“" + " ".join(str(item_data(index, Role.PromptRole) or "").split()) + "”"
+    # The prompt in quotes, or for derived work what it came from ("Refined 3 picks").
+    prompt = str(item_data(index, Role.HeaderTitleRole) or "")
     detail = f"  ·  {item_data(index, Role.HeaderDetailRole) or ''}"
     detail_width = detail_metrics.horizontalAdvance(detail)
     # The prompt names the batch; the details give way first on a narrow grid.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from dataclasses import dataclass
 
 from PySide6.QtWidgets import QApplication
 
@@ -16,41 +15,18 @@ from studio.core.paths import AppPaths
 from studio.core.secrets import KeyringUnavailable, KeyStore
 from studio.models.backends import BackendFactory
 from studio.models.culling import CullingModel
+from studio.models.derive import DeriveModel
 from studio.models.draft_list import DraftListModel
+from studio.models.family import FamilyModel
 from studio.models.key_model import KeyModel
 from studio.models.prompt import PromptModel
+from studio.models.services import Services
 from studio.models.settings_model import SettingsModel
 from studio.models.studio import StudioModel
 from studio.models.tasks import TaskRunner
 from studio.models.thumbnails import ThumbnailCache
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Services:
-    """Everything the window binds to; built once, closed once."""
-
-    paths: AppPaths
-    tasks: TaskRunner
-    settings: SettingsModel
-    keys: KeyModel
-    key_store: KeyStore
-    backends: BackendFactory
-    library: Library
-    studio: StudioModel
-    prompt: PromptModel
-    culling: CullingModel
-    thumbnails: ThumbnailCache
-    drafts: DraftListModel
-    had_key_at_start: bool
-
-    async def aclose(self) -> None:
-        await self.studio.aclose()
-        await self.tasks.cancel_all()
-        self.thumbnails.clear()
-        self.library.close()
-        self.backends.close()
 
 
 async def build_services(
@@ -87,6 +63,8 @@ async def build_services(
     drafts.reload()
     studio.engine_event.connect(drafts.apply)
     culling = CullingModel(library)
+    family = FamilyModel(library)
+    studio.engine_event.connect(family.apply)
     await warming
     return Services(
         paths=paths,
@@ -99,6 +77,8 @@ async def build_services(
         studio=studio,
         prompt=prompt,
         culling=culling,
+        derive=DeriveModel(library, studio),
+        family=family,
         thumbnails=thumbnails,
         drafts=drafts,
         had_key_at_start=api_key is not None,

@@ -1,4 +1,5 @@
-"""studio.core stays free of Qt: the CLI, the sandbox and tests must run without a GUI stack."""
+"""studio.core stays free of Qt: the CLI, the sandbox and tests must run without a GUI stack.
+So does the grid's state (studio.models.grid_state), which the Qt model only mirrors."""
 
 from __future__ import annotations
 
@@ -121,6 +122,26 @@ def test_core_imports_no_qt_statically() -> None:
     assert chains == [], "\n".join(" -> ".join(chain) for chain in chains)
 
 
+# Outside core, but kept free of Qt so the grid's logic is tested without a QApplication.
+QT_FREE_MODELS = ["studio.models.grid_state"]
+
+
+def test_qt_free_models_import_no_qt_statically() -> None:
+    graph = import_graph(STUDIO_ROOT)
+    assert set(QT_FREE_MODELS) <= graph.keys()
+
+    chains = forbidden_chains(graph, QT_FREE_MODELS)
+
+    assert chains == [], "\n".join(" -> ".join(chain) for chain in chains)
+
+
+def test_qt_free_models_import_no_qt_when_imported() -> None:
+    # Core is checked to be clean on its own, so anything found here came in through them.
+    report = _dynamic_check(preload=",".join(QT_FREE_MODELS))
+
+    assert report["offending"] == []
+
+
 def test_core_imports_no_qt_when_every_module_is_imported() -> None:
     report = _dynamic_check(preload="")
 
@@ -208,3 +229,25 @@ def test_the_static_check_passes_clean_code(tmp_path: Path) -> None:
     (root / "core" / "a.py").write_text("import json\nfrom ..core import a\n", encoding="utf-8")
 
     assert forbidden_chains(import_graph(root), ["pkg.core", "pkg.core.a"]) == []
+
+
+# Each layer imports only those below it: widgets may use models, models only the core, and
+# the composition root (studio.app) sits above them all, so nothing imports it back.
+_BELOW = {
+    "studio.core": ("studio.models", "studio.ui", "studio.app", "studio.cli"),
+    "studio.models": ("studio.ui", "studio.app", "studio.cli"),
+    "studio.ui": ("studio.app", "studio.cli"),
+}
+
+
+def test_layers_import_only_downwards() -> None:
+    graph = import_graph(STUDIO_ROOT)
+    upward = sorted(
+        f"{module} imports {target}"
+        for module, targets in graph.items()
+        for layer, above in _BELOW.items()
+        if module == layer or module.startswith(f"{layer}.")
+        for target in targets
+        if any(target == up or target.startswith(f"{up}.") for up in above)
+    )
+    assert upward == []

@@ -16,12 +16,12 @@ class FamilyModel(QObject):
         super().__init__()
         self._library = library
         self.draft: DraftRecord | None = None
-        self.parent: DraftRecord | None = None
-        self.children: list[DraftRecord] = []
+        self.origin: DraftRecord | None = None  # `parent` would hide QObject.parent()
+        self.offspring: list[DraftRecord] = []
 
     @property
     def known_ids(self) -> set[int]:
-        ids = {c.id for c in self.children}
+        ids = {c.id for c in self.offspring}
         if self.draft is not None:
             ids.add(self.draft.id)
         return ids
@@ -41,8 +41,8 @@ class FamilyModel(QObject):
                 children = [c for c in family.children(self.draft.id) if not c.deleted]
             except LibraryError:
                 parent, children = None, []
-        if (parent, children) != (self.parent, self.children):
-            self.parent, self.children = parent, children
+        if (parent, children) != (self.origin, self.offspring):
+            self.origin, self.offspring = parent, children
             self.changed.emit()
 
     def apply(self, event: EngineEvent) -> None:

@@ -24,6 +24,7 @@ RATING = "Rating"
 TILE_ITEMS: tuple[tuple[str, ...], ...] = (
     ("Pick", "Reject", "Unflag", RATING),
     ("Compare selected", "Loupe"),
+    ("Refine…", "Edit…", "More like this…", "Compare with parent"),
     ("Copy image", "Copy prompt", "Reuse settings", "Open in editor", "Reveal file"),
     ("Retry", "Export…"),
     ("Select this batch", "Move to trash"),

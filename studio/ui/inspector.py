@@ -6,18 +6,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QFont,
     QGuiApplication,
-    QImage,
     QKeySequence,
-    QPainter,
-    QPainterPath,
-    QPaintEvent,
     QPalette,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,25 +20,27 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedLayout,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.core.library.records import DraftRecord
+from studio.models.draft_labels import model_label
+from studio.models.family import FamilyModel
 from studio.models.image_loader import ImageLoader
+from studio.models.thumbnails import ThumbnailCache
 from studio.ui.compare.marks import (
     coloured,
     flag_colour,
     flag_text,
-    model_label,
     stars_description,
     stars_html,
     status_colour,
     status_text,
-    status_word,
 )
+from studio.ui.family_strip import FamilyStrip
+from studio.ui.inspector_preview import Preview
 
 EMPTY_TEXT = "Select a draft to see its details"
 
@@ -55,9 +52,6 @@ SHORTCUTS = {
 }
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-# Very tall drafts (1:4, 1:8) would push every detail below the fold.
-_MAX_PREVIEW_RATIO = 1.25
 
 
 def cost_text(cost_usd: float) -> str:
@@ -79,124 +73,6 @@ def time_text(timestamp: float, now: datetime | None = None) -> str:
     return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}, {moment:%H:%M}"
 
 
-def _aspect_of(draft: DraftRecord) -> float:
-    if draft.width and draft.height:
-        return draft.width / draft.height
-    width, _, height = draft.aspect.partition(":")
-    try:
-        return float(width) / float(height)
-    except ValueError:
-        return 1.0
-
-
-class _Preview(QWidget):
-    """The draft at the panel's width and its true aspect ratio, drawn from a pre-shrunk level
-    of the decoded image; a placeholder of the same shape stands in until it arrives."""
-
-    def __init__(self, loader: ImageLoader, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._loader = loader
-        self._path: Path | None = None
-        self._levels: tuple[QImage, ...] = ()
-        self._pixmap: tuple[int, QPixmap] | None = None
-        self._aspect = 1.0
-        self._message = ""
-        self.setAccessibleName("Preview")
-        sizing = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        sizing.setHeightForWidth(True)
-        self.setSizePolicy(sizing)
-        loader.loaded.connect(self._loaded)
-        loader.failed.connect(self._failed)
-
-    @property
-    def has_image(self) -> bool:
-        return bool(self._levels)
-
-    @property
-    def message(self) -> str:
-        return self._message
-
-    def show_draft(self, draft: DraftRecord | None) -> None:
-        if draft is not None and draft.path is not None and draft.path == self._path:
-            # A flag or rating changed: the picture did not, so neither flicker nor reload.
-            return
-        self._levels = ()
-        self._pixmap = None
-        self._path = None if draft is None else draft.path
-        self._aspect = 1.0 if draft is None else _aspect_of(draft)
-        if self._path is not None:
-            self._message = "Loading…"
-            self._loader.request(self._path, id(self))
-        else:
-            self._loader.cancel(id(self))
-            self._message = "" if draft is None else (status_word(draft.status) or "No image")
-        self.updateGeometry()
-        self.update()
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        return round(width / max(self._aspect, 1 / _MAX_PREVIEW_RATIO))
-
-    def sizeHint(self) -> QSize:
-        return QSize(300, self.heightForWidth(300))
-
-    def _loaded(self, path: Path, image: QImage) -> None:
-        if path != self._path or self._levels:
-            return
-        self._levels = self._loader.levels(path) or (image,)
-        self._aspect = image.width() / max(image.height(), 1)
-        self._message = ""
-        self.updateGeometry()
-        self.update()
-
-    def _failed(self, path: Path, reason: str) -> None:
-        if path == self._path and not self._levels:
-            self._message = f"Couldn't open this image: {reason}"
-            self.update()
-
-    def _frame(self) -> QRectF:
-        """Where the image goes: its aspect ratio, as large as the widget allows, centred."""
-        area = QRectF(self.rect())
-        width = min(area.width(), area.height() * self._aspect)
-        height = width / self._aspect
-        box = QRectF(0, 0, width, height)
-        box.moveCenter(area.center())
-        return box
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        frame = self._frame()
-        rounded = QPainterPath()
-        rounded.addRoundedRect(frame, 6, 6)
-        painter.setClipPath(rounded)
-        palette = self.palette()
-        if self._levels:
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            pixmap = self._pixmap_for(frame.width() * self.devicePixelRatioF())
-            painter.drawPixmap(frame, pixmap, QRectF(pixmap.rect()))
-        else:
-            painter.fillRect(frame, palette.color(QPalette.ColorRole.Window).darker(125))
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(
-                frame.adjusted(12, 12, -12, -12),
-                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                self._message,
-            )
-        painter.end()
-
-    def _pixmap_for(self, width: float) -> QPixmap:
-        index = 0
-        for candidate, level in enumerate(self._levels):
-            if level.width() + 0.5 >= width:
-                index = candidate
-        if self._pixmap is None or self._pixmap[0] != index:
-            self._pixmap = (index, QPixmap.fromImage(self._levels[index]))
-        return self._pixmap[1]
-
-
 class Inspector(QWidget):
     """Shows one DraftRecord and turns its buttons into signals; copying the prompt is done
     here because the clipboard needs nothing from the rest of the app."""
@@ -205,8 +81,16 @@ class Inspector(QWidget):
     reuse_requested = Signal(int)
     retry_requested = Signal(int)
     reveal_requested = Signal(Path)
+    relative_chosen = Signal(int)  # a parent or child in the family section was clicked
+    compare_parent_requested = Signal()
 
-    def __init__(self, loader: ImageLoader | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        family: FamilyModel,
+        thumbnails: ThumbnailCache,
+        loader: ImageLoader | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Inspector")
         self.setMinimumWidth(240)
@@ -219,7 +103,7 @@ class Inspector(QWidget):
         self.empty.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.empty.setMargin(24)
 
-        self.preview = _Preview(self._loader)
+        self.preview = Preview(self._loader)
         self.marks = QLabel()
         self.marks.setTextFormat(Qt.TextFormat.RichText)
         self.status = QLabel()
@@ -279,6 +163,10 @@ class Inspector(QWidget):
         buttons.addWidget(self.retry_button, 1, 0)
         buttons.addWidget(self.reveal_button, 1, 1)
 
+        self.family = FamilyStrip(family, thumbnails)
+        self.family.relative_chosen.connect(self.relative_chosen)
+        self.family.compare_parent_requested.connect(self.compare_parent_requested)
+
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(14, 14, 14, 14)
@@ -291,6 +179,8 @@ class Inspector(QWidget):
         column.addLayout(details)
         column.addSpacing(6)
         column.addLayout(buttons)
+        column.addSpacing(10)
+        column.addWidget(self.family)
         column.addStretch(1)
 
         self._details = QScrollArea()
@@ -355,6 +245,10 @@ class Inspector(QWidget):
         self.retry_action.setEnabled(draft.status.can_retry)
         # One stat per selection change: cheap, and a file deleted outside the app stays honest.
         self.reveal_action.setEnabled(draft.path is not None and draft.path.is_file())
+
+    def named_actions(self) -> dict[str, QAction]:
+        """Its actions by their text, for the grid's context menu."""
+        return {action.text(): action for action in self._actions()}
 
     def _action(self, text: str, name: str, what: str, slot: Callable[[], None]) -> QAction:
         action = QAction(text, self)

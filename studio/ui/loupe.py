@@ -7,9 +7,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from studio.core.library.records import DraftRecord
+from studio.models.draft_labels import model_label
 from studio.models.image_loader import ImageLoader
 from studio.ui.compare import ImagePane, ViewState
-from studio.ui.compare.marks import flag_text, model_label, stars_description, status_text
+from studio.ui.compare.marks import flag_text, stars_description, status_text
 from studio.ui.shortcuts import claim_own_key
 
 _OWN_KEYS = {

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.models.prompt import COUNT_RANGE, QUICK_COUNTS, PromptModel
-from studio.ui.theme import ACCENT, ACCENT_TEXT
+from studio.ui.theme import accent_button_style
 
 _IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp)"
 
@@ -239,11 +239,7 @@ class PromptPanel(QWidget):
         bold.setBold(True)
         self.generate.setFont(bold)
         # The accent is used sparingly: this button, selection and focus.
-        self.generate.setStyleSheet(
-            f"QPushButton {{ background: {ACCENT.name()}; color: {ACCENT_TEXT.name()};"
-            " border-radius: 6px; padding: 6px 14px; }"
-            "QPushButton:disabled { background: #4A4536; color: #8C877A; }"
-        )
+        self.generate.setStyleSheet(accent_button_style())
         self.generate.clicked.connect(self.generate_requested)
         self.stop = QPushButton("Stop")
         self.stop.setAccessibleName("Stop")

@@ -68,3 +68,12 @@ def apply_theme(app: QApplication) -> None:
 def follow_system_theme(app: QApplication) -> None:
     apply_theme(app)
     QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _: apply_theme(app))
+
+
+def accent_button_style() -> str:
+    """The one accent-filled button style: Generate, and Send in the derive panel."""
+    return (
+        f"QPushButton {{ background: {ACCENT.name()}; color: {ACCENT_TEXT.name()};"
+        " border-radius: 6px; padding: 6px 14px; }"
+        "QPushButton:disabled { background: #4A4536; color: #8C877A; }"
+    )

@@ -68,7 +68,7 @@ async def test_every_control_has_a_name_and_a_tooltip(window: MainWindow):
     window.open_settings()
     window.open_export()
     roots: list[QWidget] = [window]
-    for dialog in (window._settings_dialog, window._export_dialog):
+    for dialog in (window.dialogs.settings_dialog, window.dialogs.export_dialog):
         assert dialog is not None
         roots.append(dialog)
     missing = []

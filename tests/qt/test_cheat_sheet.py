@@ -10,7 +10,7 @@ from tests.qt.test_app import generate_all
 
 
 def _rows(window: MainWindow) -> dict[str, str]:
-    sheet = window._cheat_sheet
+    sheet = window.dialogs.cheat_sheet
     assert sheet is not None
     rows: dict[str, str] = {}
     for form in sheet.findChildren(QFormLayout):
@@ -28,7 +28,7 @@ def _rows(window: MainWindow) -> dict[str, str]:
 
 async def test_f1_lists_the_keys_without_blocking(window: MainWindow, qtbot):
     qtbot.keyClick(window.prompt_panel.editor, Qt.Key.Key_F1)
-    sheet = window._cheat_sheet
+    sheet = window.dialogs.cheat_sheet
     assert sheet is not None
     assert sheet.isVisible()
     assert not sheet.isModal()
@@ -47,5 +47,5 @@ async def test_question_mark_on_the_grid_opens_it_too(window: MainWindow, qtbot)
     await generate_all(window, "one lamp", 1)  # the grid replaces the first-run panel
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
-    assert window._cheat_sheet is not None
-    assert window._cheat_sheet.isVisible()
+    assert window.dialogs.cheat_sheet is not None
+    assert window.dialogs.cheat_sheet.isVisible()

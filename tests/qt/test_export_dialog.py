@@ -34,7 +34,7 @@ def _select_all_tiles(window: MainWindow) -> list[int]:
 async def _open_dialog(window: MainWindow, qtbot) -> ExportDialog:
     window.grid.setFocus()
     qtbot.keyClick(window.grid, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    dialog = window._export_dialog
+    dialog = window.dialogs.export_dialog
     assert dialog is not None
     assert dialog.isVisible()
     assert not dialog.isModal()
@@ -70,7 +70,7 @@ async def test_ctrl_e_exports_the_selection_with_the_youtube_preset(
     assert dialog.open_folder.isVisible()
     assert dialog.progress.value() == dialog.progress.maximum() == 3
     # The folder is remembered for next time, in window.ini.
-    assert window._window_state().value("export_folder") == str(tmp_path)
+    assert window.dialogs.state().value("export_folder") == str(tmp_path)
 
 
 async def test_cancel_mid_export_leaves_only_complete_files(window: MainWindow, tmp_path: Path):
@@ -187,9 +187,9 @@ async def test_a_preset_saved_in_the_dialog_is_offered_again_and_can_be_deleted(
 
     # A new dialog (as after a restart) starts on the preset used last.
     dialog.close()
-    window._export_dialog = None
+    window.dialogs.export_dialog = None
     window.open_export()
-    reopened = window._export_dialog
+    reopened = window.dialogs.export_dialog
     assert reopened is not None
     assert reopened.preset.currentData() == "heron-blog"
     qtbot.mouseClick(reopened.delete_preset, Qt.MouseButton.LeftButton)

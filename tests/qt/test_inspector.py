@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from studio.core.domain import Flag, SlotStatus
+from studio.core.library import Library
 from studio.core.library.records import DraftRecord
+from studio.models.family import FamilyModel
+from studio.models.thumbnails import ThumbnailCache
 from studio.ui.inspector import EMPTY_TEXT, Inspector, time_text
 
 
@@ -59,8 +63,12 @@ def image(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def inspector(qtbot) -> Inspector:
-    inspector = Inspector()
+def inspector(qtbot, tmp_path: Path) -> Iterator[Inspector]:
+    with Library.open(tmp_path / "library") as library:
+        yield _shown(qtbot, Inspector(FamilyModel(library), ThumbnailCache()))
+
+
+def _shown(qtbot, inspector: Inspector) -> Inspector:
     qtbot.addWidget(inspector)
     inspector.resize(320, 800)
     inspector.show()

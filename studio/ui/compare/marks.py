@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from html import escape
 
-from studio.core.catalog import Catalog, CatalogError
 from studio.core.domain import Flag, SlotStatus
 from studio.core.library.records import DraftRecord
 from studio.ui import theme
@@ -14,8 +13,6 @@ ACCENT = theme.ACCENT.name()
 PICK = theme.PICK_GREEN.name()
 REJECT = theme.ERROR_RED.name()
 WARNING = theme.SANDBOX_AMBER.name()
-
-_CATALOG = Catalog()
 
 
 def flag_text(flag: Flag) -> str:
@@ -47,14 +44,6 @@ def stars_description(rating: int) -> str:
 def coloured(text: str, colour: str | None) -> str:
     safe = escape(text)
     return safe if colour is None else f'<span style="color:{colour}">{safe}</span>'
-
-
-def model_label(model_id: str) -> str:
-    """The friendly name ("Nano Banana 2 Lite") for the built-in models, else the id itself."""
-    try:
-        return _CATALOG.get(model_id).label
-    except CatalogError:
-        return model_id
 
 
 def status_text(draft: DraftRecord) -> str:

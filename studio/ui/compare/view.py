@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWi
 
 from studio.core.domain import Flag
 from studio.core.library.records import DraftRecord
+from studio.models.draft_labels import model_label
 from studio.models.image_loader import ImageLoader
 from studio.ui.compare.marks import (
     ACCENT,
     coloured,
     flag_colour,
     flag_text,
-    model_label,
     stars_description,
     stars_html,
     status_text,

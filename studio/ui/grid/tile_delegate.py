@@ -18,11 +18,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from studio.core.domain import Flag, SlotStatus
+from studio.core.domain import Derivation, Flag, SlotStatus
 from studio.models.draft_labels import state_label
 from studio.models.draft_list import Role, RowKind, item_data
 from studio.models.draft_rows import BatchAction
 from studio.ui.grid.batch_header import paint_header
+from studio.ui.grid.lineage_badge import paint_lineage
 from studio.ui.grid.tile_actions import (
     BADGE_INSET,
     TileAction,
@@ -199,6 +200,9 @@ class TileDelegate(QStyledItemDelegate):
         # place on every tile, and on wide images they stay off the picture.
         self._paint_flag(painter, inner, flag, tones)
         self._paint_rating(painter, inner, int(item_data(index, Role.RatingRole) or 0))
+        derivation = item_data(index, Role.DerivationRole)
+        if derivation is not None:
+            paint_lineage(painter, inner, Derivation(derivation), option.font)
         if state & QStyle.StateFlag.State_MouseOver and status == SlotStatus.SUCCEEDED:
             hovered = self.hovered_action if index.row() == self.hovered_row else None
             shown = hovered if isinstance(hovered, TileAction) else None

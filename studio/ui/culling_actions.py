@@ -1,0 +1,94 @@
+"""Flags, ratings, trash and undo on the grid's selection, with the Cull menu that offers
+them: keyboard culling as in Lightroom, auto-advancing after a flag."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMenu
+
+from studio.core.domain import Flag
+from studio.models.culling import CullingModel
+from studio.models.draft_list import DraftListModel
+from studio.models.draft_rows import BatchAction
+from studio.ui.actions import ActionFactory
+from studio.ui.grid import GridView
+from studio.ui.grid_actions import GridActions
+
+
+class CullingActions(QObject):
+    def __init__(
+        self,
+        grid: GridView,
+        drafts: DraftListModel,
+        culling: CullingModel,
+        moved: Callable[[], None],
+    ) -> None:
+        super().__init__(grid)
+        self._grid = grid
+        self._drafts = drafts
+        self._culling = culling
+        self._moved = moved  # the loupe follows the current draft
+        self.auto_advance = True
+
+    def chosen(self) -> list[int]:
+        """The selection, or the current tile when nothing is selected."""
+        ids = self._grid.selected_draft_ids()
+        if ids:
+            return ids
+        current = self._drafts.draft_id_at(self._grid.currentIndex().row())
+        return [current] if current is not None else []
+
+    def flag(self, flag: Flag) -> None:
+        chosen = self.chosen()
+        self._culling.set_flag(chosen, flag)
+        if self.auto_advance and len(chosen) == 1:
+            self.step(1)
+
+    def rate(self, rating: int) -> None:
+        self._culling.set_rating(self.chosen(), rating)
+
+    def delete(self) -> None:
+        self._culling.delete(self.chosen())
+
+    def step(self, delta: int) -> None:
+        drafts = self._drafts
+        row = self._grid.currentIndex().row()
+        while 0 <= row + delta < drafts.rowCount():
+            row += delta
+            if drafts.draft_id_at(row) is not None:
+                self._grid.setCurrentIndex(drafts.index(row, 0))
+                self._moved()
+                return
+
+    def fill_menu(self, cull: QMenu, make: ActionFactory, batches: GridActions) -> None:
+        grid = self._grid
+        cull.addAction(make.make("Pick", "P", lambda: self.flag(Flag.PICK), grid))
+        cull.addAction(make.make("Reject", "X", lambda: self.flag(Flag.REJECT), grid))
+        cull.addAction(make.make("Unflag", "U", lambda: self.flag(Flag.NONE), grid))
+        for rating in range(6):
+            cull.addAction(
+                make.make(
+                    f"Rate {rating}", str(rating), lambda _=False, r=rating: self.rate(r), grid
+                )
+            )
+        cull.addAction(make.make("Move to trash", ["Delete", "Backspace"], self.delete, grid))
+        cull.addSeparator()
+        # The batch header's pills, for the batch of the current tile, from the keyboard too.
+        for text, action in (
+            ("Select this batch", BatchAction.SELECT),
+            ("Retry this batch's failures", BatchAction.RETRY),
+            ("Stop this batch", BatchAction.STOP),
+        ):
+            cull.addAction(
+                make.make(text, [], lambda _=False, a=action: batches.on_current_batch(a))
+            )
+        cull.addSeparator()
+        auto = make.make("Auto-advance after flag", "Ctrl+Shift+A", self._set_auto_advance)
+        auto.setCheckable(True)
+        auto.setChecked(self.auto_advance)
+        cull.addAction(auto)
+
+    def _set_auto_advance(self, checked: bool) -> None:
+        self.auto_advance = checked

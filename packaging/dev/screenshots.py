@@ -1,7 +1,8 @@
 """Takes the README's screenshots: the real app, on a real X server, against the sandbox.
 
 Run through `bash packaging/dev/screenshots.sh`, which starts Xvfb; writes
-resources/screenshots/main-window.png, compare.png, export.png and shortcuts.png.
+resources/screenshots/main-window.png, compare.png, export.png, shortcuts.png,
+refine-panel.png, family.png and refined-vs-parent.png.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from studio.models.studio import StudioModel
+    from studio.ui.main_window import MainWindow
 
 OUT = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
 BATCHES = (
@@ -108,8 +110,11 @@ async def _shoot(app: object) -> int:
     await _settle(1.5)
     window.grab().save(str(OUT / "compare.png"))
 
+    window.back_to_grid()
+    await _derived(window, done[0].id, done[3].id)
+
     window.open_export()
-    dialog = window._export_dialog
+    dialog = window.dialogs.export_dialog
     if dialog is not None:
         dialog.set_target("~/Pictures/thumbnails")
         dialog.set_preset("youtube")
@@ -118,7 +123,7 @@ async def _shoot(app: object) -> int:
         dialog.close()
 
     window.open_cheat_sheet()
-    sheet = window._cheat_sheet
+    sheet = window.dialogs.cheat_sheet
     if sheet is not None:
         await _settle(0.5)
         sheet.grab().save(str(OUT / "shortcuts.png"))
@@ -126,6 +131,38 @@ async def _shoot(app: object) -> int:
     window.close()
     await services.aclose()
     return 0
+
+
+async def _derived(window: MainWindow, first: int, second: int) -> None:
+    """Refines two picks, edits one of the results, and shows the family and a compare.
+
+    Calls the actions the keys trigger (R, E, C): Xvfb without a window manager never
+    activates the window, and shortcuts need an active one."""
+    services = window.services
+    studio = services.studio
+    server = services.backends.sandbox_server
+    if server is not None:
+        server.config.latency_s = 1.0
+    window.grid.select_drafts([first, second])
+    window.lineage.refine()
+    await _settle(0.6)
+    window.grab().save(str(OUT / "refine-panel.png"))
+    window.derive_panel.send()
+    await _until_done(studio)
+    refined = services.library.family.children(first)[0]
+    window.grid.select_drafts([refined.id])
+    window.lineage.edit()
+    window.derive_panel.instruction.setText("warmer light, add a second koi")
+    services.derive.set_instruction("warmer light, add a second koi")
+    window.derive_panel.send()
+    await _until_done(studio)
+    window.grid.select_drafts([refined.id])
+    await _settle(1.2)
+    window.grab().save(str(OUT / "family.png"))
+    window.open_compare()
+    await _settle(2.0)
+    window.grab().save(str(OUT / "refined-vs-parent.png"))
+    window.back_to_grid()
 
 
 def main() -> int:

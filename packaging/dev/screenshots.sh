@@ -10,4 +10,4 @@ xvfb=$!
 trap 'kill $xvfb' EXIT
 sleep 1
 DISPLAY="$display" QT_QPA_PLATFORM=xcb "$root/.venv/bin/python" "$root/packaging/dev/screenshots.py"
-echo "Wrote $root/resources/screenshots/main-window.png, compare.png, export.png and shortcuts.png"
+echo "Wrote main-window, compare, export, shortcuts, refine-panel, family and refined-vs-parent.png in $root/resources/screenshots"

@@ -158,6 +158,7 @@ class DerivePanel(QFrame):
     def _combo(self, row: QHBoxLayout, label_text: str, name: str, tip: str) -> QComboBox:
         label = QLabel(label_text)
         combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         combo.setAccessibleName(name)
         combo.setToolTip(tip)
         label.setBuddy(combo)
@@ -171,8 +172,9 @@ class DerivePanel(QFrame):
         if self.model.kind == Derivation.VARY:
             self.send_button.setFocus()
         else:
+            # The default refine words show from their start (End to extend them).
             self.instruction.setFocus()
-            self.instruction.selectAll()
+            self.instruction.home(False)
 
     def refresh(self) -> None:
         model = self.model

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
 
 from studio.core.domain import (
     Derivation,
     ErrorKind,
     Flag,
-    GeneratedImage,
-    ResponseMeta,
     SlotStatus,
     TextPart,
 )
@@ -30,13 +26,12 @@ from studio.core.engine.events import (
     SlotStarted,
     SlotSucceeded,
 )
-from studio.core.library import BatchRecord, DraftRecord, Library, StoredImage
+from studio.core.library import BatchRecord, DraftRecord, Library
 from studio.core.library.records import SlotOrigin
 from studio.core.library.turns import TurnRef
 from studio.models.draft_rows import Tile
 from studio.models.grid_state import DraftFilter, FilterMode, GridState, RowAspect
-
-META = ResponseMeta(response_id="r1", model_version="m", latency_s=1.5, cost_usd=0.0336)
+from tests.library_data import META, png, record, save
 
 
 class Recorder:
@@ -81,21 +76,6 @@ class Recorder:
     def take(self) -> list[tuple[object, ...]]:
         calls, self.calls = self.calls, []
         return calls
-
-
-def png(colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (64, 36), colour).save(out, "PNG")
-    return out.getvalue()
-
-
-def record(prompt: str, count: int) -> BatchRecord:
-    return BatchRecord(prompt, "gemini-3.1-flash-lite-image", "16:9", "1K", tuple(range(count)))
-
-
-def save(library: Library, draft_id: int, *colours: tuple[int, int, int]) -> list[StoredImage]:
-    images = [GeneratedImage(png(colour), "image/png") for colour in colours or [(1, 2, 3)]]
-    return library.save_images(draft_id, images, META, None)
 
 
 @pytest.fixture
@@ -238,7 +218,7 @@ def test_a_second_image_in_one_answer_is_inserted_right_after_its_slot(library, 
     state.apply(SlotStarted(drafts[0].id, 1))
     observer.take()
 
-    stored = save(library, drafts[0].id, (10, 10, 200), (200, 200, 10))
+    stored = save(library, drafts[0].id, png(colour=(10, 10, 200)), png(colour=(200, 200, 10)))
     state.apply(SlotSucceeded(drafts[0].id, tuple(stored), META))
 
     sibling = stored[1].draft_id

@@ -32,25 +32,17 @@ class CullingActions(QObject):
         self._moved = moved  # the loupe follows the current draft
         self.auto_advance = True
 
-    def chosen(self) -> list[int]:
-        """The selection, or the current tile when nothing is selected."""
-        ids = self._grid.selected_draft_ids()
-        if ids:
-            return ids
-        current = self._drafts.draft_id_at(self._grid.currentIndex().row())
-        return [current] if current is not None else []
-
     def flag(self, flag: Flag) -> None:
-        chosen = self.chosen()
+        chosen = self._grid.chosen_draft_ids()
         self._culling.set_flag(chosen, flag)
         if self.auto_advance and len(chosen) == 1:
             self.step(1)
 
     def rate(self, rating: int) -> None:
-        self._culling.set_rating(self.chosen(), rating)
+        self._culling.set_rating(self._grid.chosen_draft_ids(), rating)
 
     def delete(self) -> None:
-        self._culling.delete(self.chosen())
+        self._culling.delete(self._grid.chosen_draft_ids())
 
     def step(self, delta: int) -> None:
         drafts = self._drafts
@@ -62,18 +54,16 @@ class CullingActions(QObject):
                 self._moved()
                 return
 
-    def fill_menu(self, cull: QMenu, make: ActionFactory, batches: GridActions) -> None:
-        grid = self._grid
-        cull.addAction(make.make("Pick", "P", lambda: self.flag(Flag.PICK), grid))
-        cull.addAction(make.make("Reject", "X", lambda: self.flag(Flag.REJECT), grid))
-        cull.addAction(make.make("Unflag", "U", lambda: self.flag(Flag.NONE), grid))
+    def fill_menu(self, cull: QMenu, factory: ActionFactory, batches: GridActions) -> None:
+        grid, make = self._grid, factory.make
+        cull.addAction(make("Pick", "P", lambda: self.flag(Flag.PICK), grid))
+        cull.addAction(make("Reject", "X", lambda: self.flag(Flag.REJECT), grid))
+        cull.addAction(make("Unflag", "U", lambda: self.flag(Flag.NONE), grid))
         for rating in range(6):
             cull.addAction(
-                make.make(
-                    f"Rate {rating}", str(rating), lambda _=False, r=rating: self.rate(r), grid
-                )
+                make(f"Rate {rating}", str(rating), lambda _=False, r=rating: self.rate(r), grid)
             )
-        cull.addAction(make.make("Move to trash", ["Delete", "Backspace"], self.delete, grid))
+        cull.addAction(make("Move to trash", ["Delete", "Backspace"], self.delete, grid))
         cull.addSeparator()
         # The batch header's pills, for the batch of the current tile, from the keyboard too.
         for text, action in (
@@ -81,11 +71,9 @@ class CullingActions(QObject):
             ("Retry this batch's failures", BatchAction.RETRY),
             ("Stop this batch", BatchAction.STOP),
         ):
-            cull.addAction(
-                make.make(text, [], lambda _=False, a=action: batches.on_current_batch(a))
-            )
+            cull.addAction(make(text, [], lambda _=False, a=action: batches.on_current_batch(a)))
         cull.addSeparator()
-        auto = make.make("Auto-advance after flag", "Ctrl+Shift+A", self._set_auto_advance)
+        auto = make("Auto-advance after flag", "Ctrl+Shift+A", self._set_auto_advance)
         auto.setCheckable(True)
         auto.setChecked(self.auto_advance)
         cull.addAction(auto)

@@ -27,16 +27,8 @@ class LineageActions(QObject):
         self._derive = derive
         self._tell = tell
 
-    def _chosen(self) -> list[int]:
-        """The selection, or the current tile when nothing is selected."""
-        chosen = self._grid.selected_draft_ids()
-        if chosen:
-            return chosen
-        current = self._drafts.draft_id_at(self._grid.currentIndex().row())
-        return [current] if current is not None else []
-
     def open(self, kind: Derivation) -> None:
-        problem = self._derive.open(kind, self._chosen())
+        problem = self._derive.open(kind, self._grid.chosen_draft_ids())
         if problem is not None:
             self._tell(problem)
 
@@ -51,8 +43,9 @@ class LineageActions(QObject):
 
     def go_to(self, draft_id: int) -> None:
         """Makes a relative the current draft in the grid, if the filter shows it."""
-        if self._drafts.row_of(draft_id) is None:
+        row = self._drafts.row_of(draft_id)
+        if row is None:
             self._tell(f"Draft {draft_id} is hidden by the filter; show all drafts to see it.")
             return
         self._grid.select_drafts([draft_id])
-        self._grid.scrollTo(self._drafts.index(self._drafts.row_of(draft_id) or 0))
+        self._grid.scrollTo(self._drafts.index(row))

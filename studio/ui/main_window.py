@@ -146,7 +146,8 @@ class MainWindow(QMainWindow):
 
     def _add_actions(self) -> None:
         # Every action with a key is in a menu: the menus show them, and F1 lists them all.
-        make = ActionFactory(self, self._named).make
+        factory = ActionFactory(self, self._named)
+        make = factory.make
         grid = self.grid
         menus = self.menuBar()
         app_menu = menus.addMenu("&Draft Studio")
@@ -167,9 +168,7 @@ class MainWindow(QMainWindow):
         edit.addAction(make("Copy image", "Ctrl+C", self.copy_image, grid))
 
         make("Stop", "Esc", self.stop, grid)
-        self.culling_actions.fill_menu(
-            menus.addMenu("&Cull"), ActionFactory(self, self._named), self.grid_actions
-        )
+        self.culling_actions.fill_menu(menus.addMenu("&Cull"), factory, self.grid_actions)
 
         refine = menus.addMenu("&Refine")
         lineage = self.lineage
@@ -177,11 +176,12 @@ class MainWindow(QMainWindow):
             ("Refine…", "R", lineage.refine, "Re-render on a stronger model, bigger"),
             ("Edit…", "E", lineage.edit, "Change the draft by one instruction"),
             ("More like this…", "V", lineage.vary, "Variations of the draft"),
-            ("Compare with parent", "Shift+C", self.compare_with_parent, "Beside its parent"),
         ):
-            if text == "Compare with parent":
-                refine.addSeparator()
             refine.addAction(make(text, key, slot, grid, tip))
+        refine.addSeparator()
+        refine.addAction(
+            make("Compare with parent", "Shift+C", self.compare_with_parent, grid, "Beside it")
+        )
 
         view = menus.addMenu("&View")
         view.addAction(make("Compare selected", "C", self.open_compare, grid))
@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
     # -- selection and culling -----------------------------------------------------------------
 
     def selected_ids(self) -> list[int]:
-        return self.culling_actions.chosen()
+        return self.grid.chosen_draft_ids()
 
     def _current_draft(self) -> DraftRecord | None:
         draft_id = self.services.drafts.draft_id_at(self.grid.currentIndex().row())

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
 
-from studio.core.domain import ErrorKind, Flag, GeneratedImage, ResponseMeta, SlotStatus
+from studio.core.domain import ErrorKind, Flag, SlotStatus
 from studio.core.engine.events import (
     BatchQueued,
     QueuePaused,
@@ -25,28 +23,12 @@ from studio.core.engine.events import (
     SlotStarted,
     SlotSucceeded,
 )
-from studio.core.library import BatchRecord, DraftRecord, Library, StoredImage
+from studio.core.library import DraftRecord, Library
 from studio.models.draft_labels import format_money, state_label
 from studio.models.draft_list import DraftListModel, Role, RowKind
 from studio.models.grid_state import DraftFilter, FilterMode
 from studio.models.thumbnails import ThumbnailCache
-
-META = ResponseMeta(response_id="r1", model_version="m", latency_s=2.5, cost_usd=0.0336)
-
-
-def png(size: tuple[int, int] = (160, 90), colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, colour).save(out, "PNG")
-    return out.getvalue()
-
-
-def record(prompt: str, count: int, aspect: str = "16:9") -> BatchRecord:
-    return BatchRecord(prompt, "gemini-3.1-flash-lite-image", aspect, "1K", tuple(range(count)))
-
-
-def save(library: Library, draft_id: int, *images: bytes) -> list[StoredImage]:
-    generated = [GeneratedImage(data, "image/png") for data in images or (png(),)]
-    return library.save_images(draft_id, generated, META, None)
+from tests.library_data import META, png, record, save
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from studio.core.library.records import DraftRecord
+from studio.core.library.records import DraftRecord, LibraryError
 from studio.core.library.schema import migrate, use_wal
 
 DB_NAME = "library.sqlite3"
@@ -73,3 +73,9 @@ class Database:
     def drafts(self, where: str = "", params: Iterable[Any] = ()) -> list[DraftRecord]:
         sql = f"{_SELECT} {where} ORDER BY d.batch_id DESC, d.slot, d.id"
         return [DraftRecord.from_row(row, self.root) for row in self.rows(sql, tuple(params))]
+
+    def draft(self, draft_id: int) -> DraftRecord:
+        found = self.drafts("WHERE d.id = ?", (draft_id,))
+        if not found:
+            raise LibraryError(f"There is no draft with id {draft_id}.")
+        return found[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from studio.core.library.database import Database
-from studio.core.library.records import DraftRecord, LibraryError
+from studio.core.library.records import DraftRecord
 from studio.core.library.turns import PartRef, TurnRef, load_parts, load_turns
 
 _DESCENDANTS = """
@@ -24,20 +24,14 @@ class Family:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def _one(self, draft_id: int) -> DraftRecord:
-        found = self._db.drafts("WHERE d.id = ?", (draft_id,))
-        if not found:
-            raise LibraryError(f"There is no draft with id {draft_id}.")
-        return found[0]
-
     def ancestors(self, draft_id: int) -> list[DraftRecord]:
         """The draft's parent, its parent's parent…, the oldest first."""
         line: list[DraftRecord] = []
         seen = {draft_id}
-        parent_id = self._one(draft_id).parent_id
+        parent_id = self._db.draft(draft_id).parent_id
         while parent_id is not None and parent_id not in seen:
             seen.add(parent_id)
-            parent = self._one(parent_id)
+            parent = self._db.draft(parent_id)
             line.append(parent)
             parent_id = parent.parent_id
         line.reverse()

@@ -350,10 +350,7 @@ class Library:
     # -- queries -------------------------------------------------------------------------------
 
     def get(self, draft_id: int) -> DraftRecord:
-        found = self._db.drafts("WHERE d.id = ?", (draft_id,))
-        if not found:
-            raise LibraryError(f"There is no draft with id {draft_id}.")
-        return found[0]
+        return self._db.draft(draft_id)
 
     def drafts_of_batch(self, batch_id: int) -> list[DraftRecord]:
         return self._db.drafts("WHERE d.batch_id = ?", (batch_id,))

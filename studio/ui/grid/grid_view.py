@@ -150,6 +150,15 @@ class GridView(QListView):
         rows = sorted(index.row() for index in self.selectedIndexes())
         return [draft for row in rows if (draft := model.draft_id_at(row)) is not None]
 
+    def chosen_draft_ids(self) -> list[int]:
+        """What a key acts on: the selection, or the current tile when nothing is selected."""
+        chosen = self.selected_draft_ids()
+        model = self.draft_model()
+        if chosen or model is None:
+            return chosen
+        current = model.draft_id_at(self.currentIndex().row())
+        return [current] if current is not None else []
+
     def select_drafts(self, draft_ids: list[int]) -> None:
         """Selects exactly these drafts (those the filter shows), the first one current."""
         rows = self._rows_of(draft_ids)

@@ -46,8 +46,8 @@ def run_plan(
     out: Path | None,
 ) -> int:
     """Sends the plan and prints its summary; the exit code says how it went."""
-    if not args.json:
-        sys.stderr.write(f"{estimate_line(plan, context)}\n")
+    # Before anything is sent, whatever the output mode; --json has it in the summary too.
+    sys.stderr.write(f"{estimate_line(plan, context)}\n")
     summary, code = asyncio.run(_run(plan, args, context, library))
     summary["estimate"] = plan.estimate_json(context.catalog.get(plan.record.model).label)
     if out is not None:

@@ -101,22 +101,24 @@ async def test_edit_by_instruction_continues_the_conversation(window: MainWindow
 
 
 async def test_more_like_this_with_count_and_strength(window: MainWindow, qtbot):
-    await generate_all(window, "a teapot", 1)
-    (parent,) = tiles(window)
-    select(window, [parent])
+    await generate_all(window, "a teapot", 2)
+    parents = tiles(window)
+    select(window, parents)
     qtbot.keyClick(window.grid, Qt.Key.Key_V)
     panel = window.derive_panel
-    assert panel.title.text() == f"More like draft {parent}"
+    assert panel.title.text() == "More like 2 drafts"
     assert panel.count.value() == 4
     panel.count.setValue(2)
     strong = next(b for b in panel._strengths.buttons() if b.text() == "Strong")
     qtbot.mouseClick(strong, Qt.MouseButton.LeftButton)
-    assert panel.cost.text().startswith("2 × $0.0336 = $0.067")
+    assert panel.cost.text().startswith("4 × $0.0336 = $0.13")
     qtbot.keyClick(panel.send_button, Qt.Key.Key_Return, CTRL)
-    await arrived(window, 3)
-    children = window.services.library.family.children(parent)
-    assert [c.derivation for c in children] == [Derivation.VARY, Derivation.VARY]
-    assert all("bold variation" in (c.instruction or "") for c in children)
+    await arrived(window, 6)
+    for parent in parents:
+        children = window.services.library.family.children(parent)
+        assert [c.derivation for c in children] == [Derivation.VARY, Derivation.VARY]
+        assert all("bold variation" in (c.instruction or "") for c in children)
+    parent = parents[0]
 
     # The panel remembers the last choice for next time, also in window.ini.
     select(window, [parent])

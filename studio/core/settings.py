@@ -33,7 +33,7 @@ class Settings:
     default_model: str = DRAFT_MODEL
     default_aspect: str = "1:1"
     default_size: str = "1K"
-    max_concurrency: int = 8
+    max_concurrency: int = 64  # in flight at most; the pacer keeps to the rate limit
     session_budget_usd: float | None = None  # None: no cap
     daily_budget_usd: float | None = None
     request_timeout_s: float = 90.0

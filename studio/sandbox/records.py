@@ -30,3 +30,7 @@ class SandboxStats:
     faults_served: Counter[Fault] = field(default_factory=Counter)
     max_in_flight: int = 0
     in_flight: int = 0
+    # time.monotonic() of the first generateContent received and the last image sent: a
+    # batch's wall time on the server's clock.
+    first_received_at: float | None = None
+    last_answered_at: float | None = None

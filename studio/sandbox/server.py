@@ -136,9 +136,15 @@ class SandboxServer:
             else:
                 self._connections.discard(connection)
 
+    def _answered(self) -> None:
+        with self._lock:
+            self.stats.last_answered_at = time.monotonic()
+
     @contextmanager
     def _in_flight(self) -> Iterator[None]:
         with self._lock:
+            if self.stats.first_received_at is None:
+                self.stats.first_received_at = time.monotonic()
             self.stats.in_flight += 1
             self.stats.max_in_flight = max(self.stats.max_in_flight, self.stats.in_flight)
         try:
@@ -344,6 +350,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self._send(reply.as_event_stream() if route.action == STREAM else reply)
+        if reply.status == 200:
+            sandbox._answered()
 
     def _hang(self) -> None:
         """Holds the request until the client goes away or the server stops."""

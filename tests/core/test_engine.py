@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from PIL import Image
@@ -153,7 +152,7 @@ async def test_rate_limit_holds_every_slot_not_just_the_throttled_one(engine_fac
 
 async def test_daily_quota_pauses_instead_of_hammering(engine_factory, sandbox, library):
     sandbox.config.daily_quota = 3
-    engine, events = engine_factory(max_concurrency=2, initial_concurrency=2)
+    engine, events = engine_factory(max_concurrency=2)
     drafts = engine.submit(spec(count=10))
     await engine.wait_idle(until_stalled=True)
     (paused,) = events.of(QueuePaused)
@@ -196,11 +195,11 @@ async def test_cancel_one_slot_is_immediate(engine_factory, sandbox, library):
     engine, events = engine_factory(max_concurrency=4)
     drafts = engine.submit(spec(count=3))
     await events.wait_for(SlotStarted, 2)
-    started = time.monotonic()
     assert engine.cancel_slot(drafts[0].id)
     await events.wait_for(SlotCancelled)
-    assert time.monotonic() - started < 0.2
+    # Cancelled while the service still holds the others for seconds: it did not wait.
     assert library.get(drafts[0].id).status == SlotStatus.CANCELLED
+    assert library.get(drafts[1].id).status == SlotStatus.RUNNING
     assert engine.cancel_all() == 2
     await asyncio.wait_for(engine.wait_idle(), 1)
     assert {library.get(d.id).status for d in drafts} == {SlotStatus.CANCELLED}
@@ -219,9 +218,7 @@ async def test_cancel_batch_leaves_other_batches(engine_factory, sandbox, librar
 
 async def test_budget_cap_holds_under_concurrency(engine_factory, sandbox, library):
     sandbox.config.latency_s = 0.2
-    engine, events = engine_factory(
-        max_concurrency=16, initial_concurrency=16, session_budget_usd=0.15
-    )
+    engine, events = engine_factory(max_concurrency=16, session_budget_usd=0.15)
     engine.submit(spec(count=20))
     await engine.wait_idle(until_stalled=True)
     # 0.15 / 0.0336 = 4.46: four requests fit, the fifth would overshoot.
@@ -260,7 +257,12 @@ async def test_adapts_to_an_unknown_rate_limit(engine_factory, sandbox, library)
     await engine.wait_idle()
     assert engine.stats.succeeded == 40
     assert sandbox.stats.rate_limited > 0
-    assert engine.stats.concurrency < 32
+    # The window it learnt is the hidden one, and it kept to it: refusals stay rare.
+    window = engine.pacer.window
+    assert window is not None
+    assert window.limit == 10
+    assert window.span_s == pytest.approx(0.5, abs=0.1)
+    assert sandbox.stats.rate_limited <= 40
 
 
 async def test_retry_of_a_failed_slot(engine_factory, sandbox, library):

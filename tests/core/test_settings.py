@@ -102,7 +102,7 @@ def test_bad_values_fall_back_to_defaults_with_warnings(path: Path) -> None:
 
     assert replace(loaded, recent_prompts=()) == Settings()
     assert loaded.recent_prompts == ("ok",)
-    assert "max_concurrency 0 in settings.json is out of range 1-64; using 8." in loaded.warnings
+    assert "max_concurrency 0 in settings.json is out of range 1-64; using 64." in loaded.warnings
     assert (
         'default_model "gemini-9-imaginary" in settings.json is not a known model; '
         f'using "{DRAFT_MODEL}".'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -186,19 +187,21 @@ def test_engine_events_update_one_tile_each(qtbot, qtmodeltester, library, model
     model.dataChanged.connect(lambda tl, br, _roles: changed.extend(range(tl.row(), br.row() + 1)))
     first, second, third, fourth = (draft.id for draft in drafts)
 
+    started = time.monotonic()
     model.apply(SlotStarted(first, 1))
     assert value(model, first, Role.StatusRole) == SlotStatus.RUNNING
-    assert 0 <= value(model, first, Role.ElapsedRole) < 1
-    assert value(model, first, Qt.ItemDataRole.DisplayRole).startswith("Running 0.")
+    assert 0 <= value(model, first, Role.ElapsedRole) <= time.monotonic() - started
+    assert re.fullmatch(r"Running \d+\.\d s", value(model, first, Qt.ItemDataRole.DisplayRole))
     assert model.ticking
     assert changed == [model.row_of(first), 0]  # the tile, then its header's count
 
     changed.clear()
     before = time.monotonic()
     model.apply(SlotRetrying(second, 1, ErrorKind.RATE_LIMITED, "Too many requests.", 4.0))
-    assert value(model, second, Role.RetryAtRole) == pytest.approx(before + 4.0, abs=0.5)
+    after = time.monotonic()
+    assert before + 4.0 <= value(model, second, Role.RetryAtRole) <= after + 4.0
     assert value(model, second, Role.ErrorRole) == "rate limited"
-    assert value(model, second, Qt.ItemDataRole.DisplayRole) == "Retrying in 4 s"
+    assert re.fullmatch(r"Retrying in [1-4] s", value(model, second, Qt.ItemDataRole.DisplayRole))
     assert value(model, second, Role.ElapsedRole) is None
     assert changed == [model.row_of(second), 0]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from studio.core.domain import ImagePart, Part, TextPart, Turn
 from studio.core.library import DraftRecord, Library
-from studio.core.library.turns import PartRef, TurnRef
+from studio.core.library.turns import PartRef, ReferenceRef, TurnRef
 
 # Each earlier image goes back inline; three answers keep the model on track without
 # growing every request of a long chain. The service takes 20 MB per request in all.
@@ -20,6 +20,9 @@ def resolve(library: Library, turns: tuple[TurnRef, ...]) -> tuple[Turn, ...]:
     def part(ref: PartRef) -> Part:
         if isinstance(ref, TextPart):
             return ref
+        if isinstance(ref, ReferenceRef):
+            given = library.references.by_sha(ref.sha256)
+            return ImagePart(given.data, given.mime_type)
         if ref.draft_id not in images:
             images[ref.draft_id] = library.read_image(library.get(ref.draft_id))
         image = images[ref.draft_id]
@@ -39,8 +42,14 @@ def continuation(library: Library, parent: DraftRecord) -> tuple[TurnRef, ...] |
     answer = library.family.answer(parent.id)
     if not answer:
         return None
-    asked = library.family.conversation(parent.id) or (TurnRef("user", (TextPart(parent.prompt),)),)
+    asked = library.family.conversation(parent.id) or (first_turn(library, parent),)
     return (*asked, TurnRef("model", answer))
+
+
+def first_turn(library: Library, draft: DraftRecord) -> TurnRef:
+    """What a fresh generation sent: its prompt, then its reference images."""
+    references = library.references.shas_of_batch(draft.batch_id)
+    return TurnRef("user", (TextPart(draft.prompt), *(ReferenceRef(s) for s in references)))
 
 
 def trim(turns: tuple[TurnRef, ...], answers: int = MAX_ANSWERS) -> tuple[TurnRef, ...]:

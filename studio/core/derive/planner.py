@@ -9,6 +9,7 @@ from studio.core.derive.conversation import (
     MAX_ANSWERS,
     MAX_INLINE_BYTES,
     continuation,
+    first_turn,
     inline_bytes,
     resolve,
     trim,
@@ -217,11 +218,8 @@ def plan_derivation(order: DeriveOrder, library: Library, catalog: Catalog) -> B
 
 
 def rebuild_request(library: Library, draft: DraftRecord) -> GenerationRequest:
-    """What a retry sends: the draft's stored turns again (derived work), or its prompt."""
-    turns = library.family.conversation(draft.id)
-    base = GenerationRequest(draft.prompt, draft.model, draft.aspect, draft.size, draft.seed)
-    if not turns:
-        return base
+    """What a retry sends: the draft's turns again, bytes and signatures as they were."""
+    turns = library.family.conversation(draft.id) or (first_turn(library, draft),)
     resolved = resolve(library, turns)
     last = resolved[-1]
     text = " ".join(p.text for p in last.parts if isinstance(p, TextPart))

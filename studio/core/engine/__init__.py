@@ -16,11 +16,10 @@ from studio.core.engine.events import (
     SlotStarted,
     SlotSucceeded,
 )
-from studio.core.engine.limiter import AdaptiveLimiter
+from studio.core.engine.pacer import Pacer, Window
 from studio.core.engine.retry import RetryPolicy
 
 __all__ = [
-    "AdaptiveLimiter",
     "BatchPlan",
     "BatchQueued",
     "BatchSpec",
@@ -28,6 +27,7 @@ __all__ = [
     "EngineEvent",
     "EngineStats",
     "JobEngine",
+    "Pacer",
     "QueuePaused",
     "QueueResumed",
     "RetryPolicy",
@@ -38,4 +38,5 @@ __all__ = [
     "SlotRetrying",
     "SlotStarted",
     "SlotSucceeded",
+    "Window",
 ]

@@ -111,6 +111,6 @@ class BatchSpec:
             seeds=seeds,
             base_seed=self.seed,
             thinking_level=self.thinking_level,
-            reference_names=tuple(r.source_name for r in self.references),
+            references=self.references,
         )
         return BatchPlan(record, tuple(self.request(s) for s in seeds), model.price(self.size))

@@ -31,15 +31,21 @@ class BudgetGuard:
         self.session_spent = 0.0
         self.reserved = 0.0
         self._day_start = start_of_today()
-        self._spent_before_session_today = spent_since(self._day_start)
+        # Today's spend is what the library had when the day (or the session) began, plus
+        # what this session has spent since then.
+        self._spent_today_before = spent_since(self._day_start)
+        self._session_spent_at_day_start = 0.0
+        self._overshoot_told = False
 
     def _today_spent(self) -> float:
         day_start = start_of_today()
         if day_start != self._day_start:
+            # Past midnight: the library knows everything settled since, this session's
+            # spend included; what the session spent before midnight belongs to yesterday.
             self._day_start = day_start
-            self._spent_before_session_today = 0.0
-            return self._spent_since(day_start)
-        return self._spent_before_session_today + self.session_spent
+            self._spent_today_before = self._spent_since(day_start)
+            self._session_spent_at_day_start = self.session_spent
+        return self._spent_today_before + self.session_spent - self._session_spent_at_day_start
 
     def refusal(self, amount: float) -> str | None:
         """Why `amount` more cannot be spent now, or None when it fits both caps."""
@@ -69,6 +75,21 @@ class BudgetGuard:
         self.reserved -= reservation.amount
         self.session_spent += actual_usd
 
+    def overshoot(self) -> str | None:
+        """Once, a sentence when settled spend went past a cap: each request reserves one
+        image, and an answer that carried (and billed) more can push past it. The engine
+        stops sending then, so the overshoot stays within the answers already on the way."""
+        cap = self.session_cap_usd
+        if self._overshoot_told or cap is None or self.session_spent <= cap + 1e-9:
+            return None
+        self._overshoot_told = True
+        return (
+            f"The session budget of ${cap:.2f} is used up: ${self.session_spent:.2f} spent, "
+            f"${self.session_spent - cap:.2f} over, because an answer carried more than one "
+            "billed image; raise it to continue."
+        )
+
     def set_caps(self, session_cap_usd: float | None, daily_cap_usd: float | None) -> None:
         self.session_cap_usd = session_cap_usd
         self.daily_cap_usd = daily_cap_usd
+        self._overshoot_told = False

@@ -1,4 +1,4 @@
-"""The job engine: one task per slot, an adaptive limiter in front of the service, retries,
+"""The job engine: one task per slot, a pacer in front of the service, retries,
 pauses, budget caps, and the library as the single source of truth."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from studio.core.engine.events import (
     SlotStarted,
     SlotSucceeded,
 )
-from studio.core.engine.limiter import AdaptiveLimiter
+from studio.core.engine.pacer import Pacer, Ticket
 from studio.core.engine.retry import RetryPolicy
 from studio.core.gemini.adapter import ImageBackend
 from studio.core.library import DraftRecord, Library, LibraryError
@@ -54,6 +54,7 @@ class EngineStats:
     failed: int = 0
     cancelled: int = 0
     concurrency: int = 0
+    peak_in_flight: int = 0
     session_spent_usd: float = 0.0
     first_dispatch: float | None = None
     last_success: float | None = None
@@ -78,6 +79,7 @@ class _Slot:
     abandoned: tuple[ErrorKind, str] | None = None
     failures: int = 0
     throttles: int = 0
+    overloads: int = 0
     attempt: int = 0
 
 
@@ -88,8 +90,7 @@ class JobEngine:
         library: Library,
         *,
         catalog: Catalog | None = None,
-        max_concurrency: int = 8,
-        initial_concurrency: int = 4,
+        max_concurrency: int = 64,
         session_budget_usd: float | None = None,
         daily_budget_usd: float | None = None,
         retry: RetryPolicy | None = None,
@@ -98,7 +99,7 @@ class JobEngine:
         self.backend = backend
         self.library = library
         self.catalog = catalog or Catalog()
-        self.limiter = AdaptiveLimiter(max_concurrency, initial_concurrency)
+        self.pacer = Pacer(max_concurrency)
         self.budget = BudgetGuard(session_budget_usd, daily_budget_usd, library.spent_since)
         self.retry_policy = retry or RetryPolicy()
         self._rng = rng or random.Random()
@@ -198,7 +199,7 @@ class JobEngine:
         if self.pause_reason is None:
             return
         self.pause_reason = None
-        self.limiter.resume()
+        self.pacer.resume()
         self._emit(QueueResumed())
 
     def set_budgets(self, session_usd: float | None, daily_usd: float | None) -> None:
@@ -207,7 +208,7 @@ class JobEngine:
             self.resume()
 
     def set_max_concurrency(self, maximum: int) -> None:
-        self.limiter.set_maximum(maximum)
+        self.pacer.set_maximum(maximum)
 
     @property
     def busy(self) -> bool:
@@ -232,13 +233,15 @@ class JobEngine:
         self.cancel_all()
         tasks = [s.task for s in self._slots.values() if s.task is not None]
         await asyncio.gather(*tasks, return_exceptions=True)
-        self.limiter.close()
+        self.pacer.close()
 
     # -- one slot ------------------------------------------------------------------------------
 
-    def _pause(self, kind: ErrorKind, message: str) -> None:
-        self.limiter.pause()
-        if self.pause_reason is None or self.pause_reason.kind != kind:
+    def _pause(self, kind: ErrorKind, message: str, *, news: bool = False) -> None:
+        """`news`: say it even when paused for the same reason already (the overshoot of a
+        budget is more than "the budget is reached")."""
+        self.pacer.pause()
+        if news or self.pause_reason is None or self.pause_reason.kind != kind:
             self.pause_reason = QueuePaused(kind, message)
             self._emit(self.pause_reason)
 
@@ -269,7 +272,7 @@ class JobEngine:
     async def _attempts(self, slot: _Slot) -> None:
         first = False
         while True:
-            outcome, dispatched_at = await self._send(slot, first)
+            outcome = await self._send(slot, first)
             if outcome is None:
                 first = True
                 continue  # the queue paused (budget) before sending; wait for resume
@@ -279,23 +282,25 @@ class JobEngine:
             if isinstance(outcome, BlockedOutcome):
                 self._finish_blocked(slot, outcome)
                 return
-            if not await self._handle_failure(slot, outcome, dispatched_at):
+            if not await self._handle_failure(slot, outcome):
                 return
             first = True
 
-    async def _send(self, slot: _Slot, first: bool) -> tuple[Outcome | None, float]:
+    async def _send(self, slot: _Slot, first: bool) -> Outcome | None:
+        """One request for the slot; None when the budget paused the queue before it left."""
         slot.waiting_turn = True
         if self.pause_reason is not None:
             self._notify_change()
         try:
-            dispatched_at = await self.limiter.acquire(first)
+            ticket = await self.pacer.acquire(first)
         finally:
             slot.waiting_turn = False
         try:
             reservation = self.budget.reserve(slot.price)
             if reservation is None:
+                self.pacer.not_sent(ticket)
                 self._pause(ErrorKind.BUDGET, self.budget.refusal(slot.price) or "Budget reached.")
-                return None, dispatched_at
+                return None
             slot.in_flight = True
             slot.attempt += 1
             self.library.mark_running(slot.draft_id, slot.attempt)
@@ -303,6 +308,7 @@ class JobEngine:
             if self.stats.first_dispatch is None:
                 self.stats.first_dispatch = time.monotonic()
             self.stats.in_flight += 1
+            self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
             outcome: Outcome | None = None
             try:
                 outcome = await self.backend.generate(slot.request)
@@ -314,39 +320,51 @@ class JobEngine:
                 self.budget.settle(reservation, actual)
                 self.stats.session_spent_usd = self.budget.session_spent
             # Before the turn is released, so no waiter slips out ahead of a throttle's hold.
-            self._feedback(outcome, dispatched_at)
-            return outcome, dispatched_at
+            self._feedback(outcome, ticket)
+            return outcome
         finally:
-            self.limiter.release()
-            self.stats.concurrency = self.limiter.limit
+            self.pacer.release()
+            self.stats.concurrency = self.pacer.limit
 
-    def _feedback(self, outcome: Outcome, dispatched_at: float) -> None:
+    def _feedback(self, outcome: Outcome, ticket: Ticket) -> None:
+        overshoot = self.budget.overshoot()
+        if overshoot is not None:
+            # One answer held more images than the one that was reserved for; nothing more
+            # leaves until the user raises the cap.
+            self._pause(ErrorKind.BUDGET, overshoot, news=True)
         if not isinstance(outcome, FailedOutcome):
-            self.limiter.on_success()
-        elif outcome.kind.throttles:
-            self.limiter.on_throttle(dispatched_at, outcome.retry_after_s)
-        elif outcome.kind.stops_queue:
+            return
+        if outcome.kind == ErrorKind.RATE_LIMITED:
+            self.pacer.on_throttle(ticket, outcome.retry_after_s)
+        elif outcome.kind == ErrorKind.DAILY_QUOTA:
+            self.pacer.not_sent(ticket)  # refused: it did not count against the window
+        # An overloaded service (503) is no news about the quota: only that slot backs off.
+        if outcome.kind.stops_queue:
             self._pause(outcome.kind, _pause_message(outcome.kind, outcome.message))
 
-    async def _handle_failure(
-        self, slot: _Slot, outcome: FailedOutcome, dispatched_at: float
-    ) -> bool:
+    async def _handle_failure(self, slot: _Slot, outcome: FailedOutcome) -> bool:
         """True when the slot should try again."""
         kind = outcome.kind
         if kind.stops_queue:
             self.library.mark_queued(slot.draft_id, kind, outcome.message, outcome.meta.cost_usd)
             self._emit(SlotQueued(slot.draft_id))
             return True
+        policy = self.retry_policy
         if kind == ErrorKind.RATE_LIMITED:
             slot.throttles += 1
-            exhausted = slot.throttles > self.retry_policy.max_throttles
+            exhausted = slot.throttles > policy.max_throttles
+            delay = policy.delay(slot.failures, outcome.retry_after_s, self._rng)
+        elif kind == ErrorKind.OVERLOADED:
+            slot.overloads += 1
+            exhausted = slot.overloads >= policy.max_overloads
+            delay = policy.overload_delay(slot.overloads, self._rng)
         else:
             slot.failures += 1
-            exhausted = slot.failures >= self.retry_policy.max_failures
+            exhausted = slot.failures >= policy.max_failures
+            delay = policy.delay(slot.failures, outcome.retry_after_s, self._rng)
         if not kind.retryable or exhausted:
             self._finish_failed(slot, kind, outcome.message, outcome.meta.cost_usd)
             return False
-        delay = self.retry_policy.delay(slot.failures, outcome.retry_after_s, self._rng)
         self.library.mark_retrying(slot.draft_id, kind, outcome.message, outcome.meta.cost_usd)
         self._emit(SlotRetrying(slot.draft_id, slot.attempt, kind, outcome.message, delay))
         await asyncio.sleep(delay)

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from studio.core.domain import Derivation, Flag, SlotStatus
+from studio.core.domain import Derivation, Flag, ReferenceImage, SlotStatus
 from studio.core.library.turns import TurnRef
 
 
@@ -34,7 +34,7 @@ class BatchRecord:
     seeds: tuple[int, ...]
     base_seed: int | None = None
     thinking_level: str | None = None
-    reference_names: tuple[str, ...] = ()
+    references: tuple[ReferenceImage, ...] = ()
     derivation: Derivation | None = None
     instruction: str | None = None
     origins: tuple[SlotOrigin, ...] = ()  # one per seed for derived work, else none

@@ -67,7 +67,9 @@ CREATE INDEX drafts_by_finish ON drafts(finished_at);
 # Lineage. A derived draft names its own parent (one batch may refine picks from several
 # batches), keeps its own prompt and aspect where they differ from the batch's, the turns it
 # was made from and its answer's signed parts, so that an edit chain continues after a
-# restart. batches.parent_id was never written and stays unused.
+# restart. Reference images are kept too, once per distinct image (by content), so a retry,
+# "Reuse settings" and later edits send them again. batches.parent_id was never written and
+# stays unused.
 _V2 = """
 ALTER TABLE batches ADD COLUMN derivation TEXT
     CHECK (derivation IS NULL OR derivation IN ('refine', 'edit', 'vary'));
@@ -78,6 +80,19 @@ ALTER TABLE drafts ADD COLUMN own_aspect TEXT;
 ALTER TABLE drafts ADD COLUMN conversation TEXT;
 ALTER TABLE drafts ADD COLUMN model_turn TEXT;
 CREATE INDEX drafts_by_parent ON drafts(parent_id);
+CREATE TABLE reference_images (
+    sha256 TEXT PRIMARY KEY,
+    mime TEXT NOT NULL,
+    path TEXT NOT NULL,
+    byte_size INTEGER NOT NULL
+);
+CREATE TABLE batch_references (
+    batch_id INTEGER NOT NULL REFERENCES batches(id),
+    position INTEGER NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES reference_images(sha256),
+    source_name TEXT NOT NULL,
+    PRIMARY KEY (batch_id, position)
+);
 """
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2)

@@ -25,6 +25,7 @@ from studio.core.library.database import Database
 from studio.core.library.family import Family
 from studio.core.library.files import remove_partial_files, write_image
 from studio.core.library.records import BatchRecord, DraftRecord, LibraryError, StoredImage
+from studio.core.library.references import ReferenceStore
 from studio.core.library.sessions import SessionLock, is_abandoned
 from studio.core.library.turns import answer_refs, dump_parts, dump_turns
 
@@ -57,6 +58,7 @@ class Library:
         self._db = Database(root)
         self.family = Family(self._db)
         self.session_id = uuid.uuid4().hex
+        self.references = ReferenceStore(self._db, root, self.session_id)
         self._session_lock = SessionLock(self._locks_root, self.session_id)
         self._db.execute(
             "INSERT INTO sessions (id, pid, started_at) VALUES (?, ?, ?)",
@@ -85,8 +87,9 @@ class Library:
 
     def _recover_abandoned(self) -> int:
         """Slots left unfinished by a process that died are shown as interrupted."""
-        removed = remove_partial_files(
-            self.images_root, lambda owner: is_abandoned(self._locks_root, owner)
+        removed = sum(
+            remove_partial_files(folder, lambda owner: is_abandoned(self._locks_root, owner))
+            for folder in (self.images_root, self.root / "references")
         )
         if removed:
             log.info("removed %d partial image files left by a crash", removed)
@@ -120,6 +123,7 @@ class Library:
         if batch.origins and len(batch.origins) != len(batch.seeds):
             raise ValueError("A derived batch needs one origin per slot.")
         now = time.time()
+        kept = self.references.write(batch.references)
         with self._db.transaction():
             batch_id = self._db.execute(
                 """INSERT INTO batches (created_at, prompt, model, aspect, size, count,
@@ -134,11 +138,12 @@ class Library:
                     len(batch.seeds),
                     batch.base_seed,
                     batch.thinking_level,
-                    json.dumps(list(batch.reference_names)),
+                    json.dumps([r.source_name for r in batch.references]),
                     batch.derivation,
                     batch.instruction,
                 ),
             ).lastrowid
+            self.references.link(int(batch_id or 0), kept)
             origins = batch.origins or (None,) * len(batch.seeds)
             self._db.executemany(
                 """INSERT INTO drafts (batch_id, slot, seed, status, session_id, created_at,

@@ -19,7 +19,14 @@ class ImageRef:
     signature: bytes | None = None
 
 
-PartRef = TextPart | ImageRef
+@dataclass(frozen=True, slots=True)
+class ReferenceRef:
+    """A reference image the user gave, by its content's SHA-256."""
+
+    sha256: str
+
+
+PartRef = TextPart | ImageRef | ReferenceRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +36,8 @@ class TurnRef:
 
 
 def _part_json(part: PartRef) -> dict[str, Any]:
+    if isinstance(part, ReferenceRef):
+        return {"reference": part.sha256}
     data: dict[str, Any] = (
         {"text": part.text} if isinstance(part, TextPart) else {"image": part.draft_id}
     )
@@ -38,6 +47,8 @@ def _part_json(part: PartRef) -> dict[str, Any]:
 
 
 def _part_from(data: dict[str, Any]) -> PartRef:
+    if "reference" in data:
+        return ReferenceRef(str(data["reference"]))
     raw = data.get("signature")
     signature = base64.b64decode(raw) if isinstance(raw, str) else None
     if "image" in data:

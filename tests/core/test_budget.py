@@ -1,0 +1,54 @@
+"""Budget caps: the day's spend across midnight, and an answer billed for more images than
+were reserved."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from studio.core.domain import ErrorKind, SlotStatus
+from studio.core.engine import BudgetGuard, QueuePaused
+from studio.core.engine import budget as budget_module
+from studio.core.library import Library
+from studio.sandbox import Fault
+from tests.core.conftest import spec
+
+PRICE = 0.0336
+
+
+def spend(guard: BudgetGuard, amount: float) -> None:
+    reservation = guard.reserve(amount)
+    assert reservation is not None
+    guard.settle(reservation, amount)
+
+
+def test_after_midnight_the_sessions_earlier_spend_is_yesterdays(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+):
+    guard = BudgetGuard(None, 0.10, library.spent_since)
+    spend(guard, 0.07)
+    assert guard.refusal(0.05) is not None  # 0.12 today would pass the cap
+    # Midnight passes: nothing the library holds was spent since, nor by this session.
+    midnight = time.time() + 1
+    monkeypatch.setattr(budget_module, "start_of_today", lambda: midnight)
+    assert guard.refusal(0.09) is None
+    spend(guard, 0.06)
+    assert guard.refusal(0.05) is not None  # 0.06 + 0.05 today
+    assert guard.refusal(0.04) is None
+
+
+async def test_an_answer_with_two_billed_images_stops_the_queue_and_says_so(
+    engine_factory, sandbox, library
+):
+    sandbox.script(Fault.DUPLICATE)  # two images in one answer, both billed
+    engine, events = engine_factory(max_concurrency=1, session_budget_usd=0.05)
+    drafts = engine.submit(spec(count=3))
+    await engine.wait_idle(until_stalled=True)
+    assert engine.budget.session_spent == pytest.approx(2 * PRICE, abs=1e-3)
+    paused = events.of(QueuePaused)[-1]
+    assert paused.kind == ErrorKind.BUDGET
+    assert "$0.07 spent, $0.02 over" in paused.message
+    # Nothing more left after the answer that went over.
+    assert sandbox.stats.accepted == 1
+    assert [library.get(d.id).status for d in drafts][1:] == [SlotStatus.QUEUED] * 2

@@ -89,10 +89,6 @@ class Pacer:
         return self.maximum
 
     @property
-    def paused(self) -> bool:
-        return self._paused
-
-    @property
     def waiting(self) -> int:
         return sum(1 for waiter in self._waiters if not waiter.done())
 
@@ -267,10 +263,6 @@ class Pacer:
             self._round += 1
             self._round_start = None
         self._schedule(now)
-
-    def hold(self, seconds: float) -> None:
-        self._hold_until = max(self._hold_until, self._clock() + seconds)
-        self._schedule(self._clock())
 
     def pause(self) -> None:
         self._paused = True

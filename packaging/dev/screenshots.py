@@ -67,6 +67,7 @@ async def _shoot(app: object) -> int:
     window = MainWindow(services)
     window.resize(1440, 900)
     window.show()
+    await services.start()
     window.pages.setCurrentIndex(0)
     studio = services.studio
     for prompt, aspect, count in BATCHES:

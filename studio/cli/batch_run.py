@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from studio.cli.context import CliContext, resolve_out_dir
-from studio.cli.errors import EXIT_INCOMPLETE, EXIT_INTERRUPTED, EXIT_KEY, EXIT_OK, CliError
+from studio.cli.errors import EXIT_INCOMPLETE, EXIT_KEY, EXIT_OK, CliError
+from studio.cli.interrupts import Interrupted, Interrupts
 from studio.cli.progress import ProgressPrinter
 from studio.core.domain import ErrorKind, SlotStatus
-from studio.core.engine import BatchPlan, JobEngine
+from studio.core.engine import BatchPlan, JobEngine, QueuePaused
 from studio.core.library import DraftRecord, Library
 
 
@@ -70,39 +71,47 @@ async def _run(
 ) -> tuple[dict[str, Any], int]:
     settings = context.settings
     started = time.monotonic()
-    async with context.backend(args.sandbox) as backend:
-        engine = JobEngine(
-            backend,
-            library,
-            catalog=context.catalog,
-            max_concurrency=getattr(args, "max_concurrency", None) or settings.max_concurrency,
-            session_budget_usd=args.budget or settings.session_budget_usd,
-            daily_budget_usd=settings.daily_budget_usd,
-        )
-        progress = ProgressPrinter(engine, plan.count)
-        engine.subscribe(progress)
-        drafts = engine.submit_plan(plan)
-        interrupted = False
-        paused = None
-        try:
-            await engine.wait_idle(until_stalled=True)
-            paused = engine.pause_reason
-            if paused is not None:
-                # Nobody is at the keyboard to fix a paused queue: end what is left.
-                engine.abandon_waiting(paused.kind, paused.message)
-                await engine.wait_idle()
-        except asyncio.CancelledError:
-            interrupted = True
-        finally:
-            await engine.aclose()
-            progress.finish()
+    with Interrupts() as interrupts:
+        async with context.backend(args.sandbox) as backend:
+            engine = JobEngine(
+                backend,
+                library,
+                catalog=context.catalog,
+                max_concurrency=getattr(args, "max_concurrency", None) or settings.max_concurrency,
+                session_budget_usd=args.budget or settings.session_budget_usd,
+                daily_budget_usd=settings.daily_budget_usd,
+            )
+            progress = ProgressPrinter(engine, plan.count)
+            engine.subscribe(progress)
+            drafts = engine.submit_plan(plan)
+            paused = None
+            try:
+                paused = await interrupts.run(_settle(engine))
+            except Interrupted:
+                pass
+            finally:
+                # Cancels whatever is still queued or in flight; the library records each.
+                await engine.aclose()
+                progress.finish()
     results = library.drafts_of_batch(drafts[0].batch_id)
     summary = _summary(plan.count, results, engine.stats.session_spent_usd, started)
-    if interrupted:
-        return summary, EXIT_INTERRUPTED
+    summary["signal"] = interrupts.name
+    if interrupts.exit_code is not None:
+        return summary, interrupts.exit_code
     if paused is not None and paused.kind in (ErrorKind.INVALID_KEY, ErrorKind.PERMISSION):
         return summary, EXIT_KEY
     return summary, EXIT_OK if summary["succeeded"] >= plan.count else EXIT_INCOMPLETE
+
+
+async def _settle(engine: JobEngine) -> QueuePaused | None:
+    """Waits until every slot has finished; a paused queue ends what is left."""
+    await engine.wait_idle(until_stalled=True)
+    paused = engine.pause_reason
+    if paused is not None:
+        # Nobody is at the keyboard to fix a paused queue: end what is left.
+        engine.abandon_waiting(paused.kind, paused.message)
+        await engine.wait_idle()
+    return paused
 
 
 def _summary(
@@ -151,6 +160,8 @@ def _report(summary: dict[str, Any], as_json: bool) -> None:
         f" in {summary['wall_s']:.1f} s ({summary['images_per_minute']:.0f} per minute),"
         f" ${summary['spend_usd']:.2f} spent.",
     ]
+    if summary["signal"]:
+        lines.append(f"Stopped by {summary['signal']}: nothing more was sent.")
     if summary["blocked"]:
         lines.append(f"Blocked: {summary['blocked']}.")
     if failed:

@@ -8,18 +8,20 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.cli.errors import EXIT_KEY, CliError
 from studio.core.catalog import Catalog
-from studio.core.gemini import GeminiAdapter
 from studio.core.library import Library
 from studio.core.library.schema import SchemaTooNew
 from studio.core.logs import RedactingFilter, setup_logging
 from studio.core.paths import AppPaths
 from studio.core.secrets import KeyringUnavailable, KeyStore
 from studio.core.settings import Settings
-from studio.sandbox import SandboxServer
-from studio.sandbox.environment import config_from_env
+
+if TYPE_CHECKING:
+    from studio.core.gemini import GeminiAdapter
+    from studio.sandbox import SandboxServer
 
 SANDBOX_KEY = "sandbox-key"
 NO_KEY_HINT = (
@@ -73,6 +75,11 @@ class CliContext:
 
     @asynccontextmanager
     async def backend(self, sandbox: bool) -> AsyncIterator[GeminiAdapter]:
+        # Only the commands that send requests pay for importing the SDK and the sandbox.
+        from studio.core.gemini import GeminiAdapter
+        from studio.sandbox import SandboxServer
+        from studio.sandbox.environment import config_from_env
+
         server: SandboxServer | None = None
         if sandbox:
             try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from studio.cli.batch_run import add_run_options, check_run_options, run_plan
 from studio.cli.context import CliContext
@@ -13,55 +12,49 @@ from studio.core.derive.order import MAX_RESULTS, REFINE_MODEL, REFINE_SIZE
 from studio.core.domain import Derivation
 
 
-def add_parsers(commands: Any) -> None:
-    refine = commands.add_parser(
-        "refine",
-        help="re-render drafts on a stronger model at a bigger size",
-        description=(
-            f"Re-render drafts on a stronger model (default {REFINE_MODEL} at {REFINE_SIZE}), "
-            "keeping their composition: each draft's image goes along with its prompt."
-        ),
+def refine(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        f"Re-render drafts on a stronger model (default {REFINE_MODEL} at {REFINE_SIZE}), "
+        "keeping their composition: each draft's image goes along with its prompt."
     )
-    refine.add_argument("ids", type=int, nargs="+", metavar="ID", help="drafts to refine")
-    _model_options(refine)
-    refine.add_argument(
+    parser.add_argument("ids", type=int, nargs="+", metavar="ID", help="drafts to refine")
+    _model_options(parser)
+    parser.add_argument(
         "--instruction",
         metavar="TEXT",
         help="what to keep or improve instead of the default; start with + to add to it",
     )
-    refine.add_argument(
+    parser.add_argument(
         "--rerender",
         action="store_true",
         help="same prompt and seed on the stronger model, without the image",
     )
-    add_run_options(refine)
-    refine.set_defaults(handler=_run, kind=Derivation.REFINE)
+    add_run_options(parser)
+    parser.set_defaults(handler=_run, kind=Derivation.REFINE)
 
-    edit = commands.add_parser(
-        "edit",
-        help="change a draft by instruction",
-        description="Apply one instruction to a draft; an edit of an edit continues from it.",
-    )
-    edit.add_argument("ids", type=int, nargs=1, metavar="ID", help="the draft to edit")
-    edit.add_argument("--instruction", required=True, metavar="TEXT", help="what to change")
-    _count_option(edit, 1)
-    _model_options(edit, "the draft's own model")
-    add_run_options(edit)
-    edit.set_defaults(handler=_run, kind=Derivation.EDIT)
 
-    vary = commands.add_parser(
-        "vary", help="more like this: variations of a draft", description="Variations of a draft."
-    )
-    vary.add_argument("ids", type=int, nargs=1, metavar="ID", help="the draft to vary")
-    _count_option(vary, 4)
-    vary.add_argument(
+def edit(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Apply one instruction to a draft; an edit of an edit continues from it."
+    parser.add_argument("ids", type=int, nargs=1, metavar="ID", help="the draft to edit")
+    parser.add_argument("--instruction", required=True, metavar="TEXT", help="what to change")
+    _count_option(parser, 1)
+    _model_options(parser, "the draft's own model")
+    add_run_options(parser)
+    parser.set_defaults(handler=_run, kind=Derivation.EDIT)
+
+
+def vary(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Variations of a draft."
+    parser.add_argument("ids", type=int, nargs=1, metavar="ID", help="the draft to vary")
+    _count_option(parser, 4)
+    parser.add_argument(
         "--strength",
         choices=[s.value for s in Strength],
         default=Strength.SUBTLE.value,
         help="how far the variations may move (default subtle)",
     )
-    add_run_options(vary)
-    vary.set_defaults(handler=_run, kind=Derivation.VARY)
+    add_run_options(parser)
+    parser.set_defaults(handler=_run, kind=Derivation.VARY)
 
 
 def _model_options(parser: argparse.ArgumentParser, default: str = REFINE_MODEL) -> None:

@@ -24,12 +24,8 @@ from studio.core.export import (
 from studio.core.library import DraftRecord, Library, LibraryError
 
 
-def add_parser(commands: Any) -> None:
-    parser = commands.add_parser(
-        "export",
-        help="export drafts to a folder",
-        description="Export drafts into a folder. Existing files are never overwritten.",
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Export drafts into a folder. Existing files are never overwritten."
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--picks", action="store_true", help="drafts flagged as picks")
     which.add_argument(

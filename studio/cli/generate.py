@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from studio.cli.batch_run import add_run_options, check_run_options, run_plan
 from studio.cli.context import CliContext
@@ -13,8 +12,7 @@ from studio.core.engine import BatchSpec
 from studio.core.gemini import ReferenceError, load_reference
 
 
-def add_parser(commands: Any) -> None:
-    parser = commands.add_parser("generate", help="generate a batch of drafts")
+def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("prompt", help="what to draw")
     parser.add_argument("-n", "--count", type=int, default=1, help="how many drafts (default 1)")
     parser.add_argument("--model", help="model id (default from settings)")

@@ -6,17 +6,14 @@ import argparse
 import asyncio
 import getpass
 import sys
-from typing import Any
 
 from studio.cli.context import CliContext
 from studio.cli.errors import EXIT_INCOMPLETE, EXIT_KEY, EXIT_OK, CliError
 from studio.core.domain import ErrorKind
-from studio.core.gemini import GeminiAdapter
 from studio.core.secrets import KeyringUnavailable, KeySource
 
 
-def add_parser(commands: Any) -> None:
-    parser = commands.add_parser("key", help="store, test or remove the API key")
+def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     actions.add_parser("set", help="read the key from stdin or a hidden prompt").set_defaults(
         handler=run_set
@@ -85,6 +82,8 @@ def run_test(args: argparse.Namespace, context: CliContext) -> int:
     model = context.settings.default_model
 
     async def check() -> str | None:
+        from studio.core.gemini import GeminiAdapter
+
         adapter = GeminiAdapter(key, catalog=context.catalog)
         try:
             failure = await adapter.check_key(model)

@@ -16,8 +16,7 @@ from studio.core.domain import Derivation, Flag
 from studio.core.library import DraftRecord, LibraryError
 
 
-def add_parser(commands: Any) -> None:
-    parser = commands.add_parser("library", help="list, flag and rate drafts")
+def configure(parser: argparse.ArgumentParser) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 
     listing = actions.add_parser("list", help="list drafts, newest batch first")

@@ -3,19 +3,72 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 from studio import __version__
-from studio.cli import derive_cmd, export_cmd, generate, key_cmd, library_cmd, presets_cmd
 from studio.cli.context import CliContext, stderr_logging
 from studio.cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, CliError
 from studio.core.secrets import GOOGLE_KEY_PATTERN
 
+Configure = Callable[[argparse.ArgumentParser], None]
+
+# Each command's arguments are defined by `configure` in its module, which is imported only
+# when that command runs or shows its help: what a command imports (the SDK, the engine,
+# Pillow) costs nothing to `--help` or to `library list`.
+_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("generate", "generate a batch of drafts", "generate:configure"),
+    ("refine", "re-render drafts on a stronger model at a bigger size", "derive_cmd:refine"),
+    ("edit", "change a draft by instruction", "derive_cmd:edit"),
+    ("vary", "more like this: variations of a draft", "derive_cmd:vary"),
+    ("library", "list, flag and rate drafts", "library_cmd:configure"),
+    ("export", "export drafts to a folder", "export_cmd:configure"),
+    ("presets", "list, save and delete export presets", "presets_cmd:configure"),
+    ("key", "store, test or remove the API key", "key_cmd:configure"),
+)
+
+
+def _configurer(where: str) -> Configure:
+    module, function = where.split(":")
+
+    def configure(parser: argparse.ArgumentParser) -> None:
+        configure_command: Configure = getattr(
+            importlib.import_module(f"studio.cli.{module}"), function
+        )
+        configure_command(parser)
+
+    return configure
+
 
 class _Parser(argparse.ArgumentParser):
+    """`configure`, when given, adds the arguments the first time this parser is used."""
+
+    def __init__(self, *args: Any, configure: Configure | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._configure = configure
+
+    def _configured(self) -> None:
+        configure, self._configure = self._configure, None
+        if configure is not None:
+            configure(self)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        self._configured()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._configured()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._configured()
+        return super().format_help()
+
     def error(self, message: str) -> NoReturn:
         # Stray arguments are not echoed: someone may have typed their key after `key set`.
         if message.startswith("unrecognized arguments"):
@@ -36,12 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
-    generate.add_parser(commands)
-    derive_cmd.add_parsers(commands)
-    library_cmd.add_parser(commands)
-    export_cmd.add_parser(commands)
-    presets_cmd.add_parser(commands)
-    key_cmd.add_parser(commands)
+    for name, help_text, where in _COMMANDS:
+        commands.add_parser(name, help=help_text, configure=_configurer(where))
     return parser
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from studio.cli.context import CliContext
 from studio.cli.errors import EXIT_OK, CliError
@@ -14,12 +13,10 @@ from studio.core.export import TemplateError
 from studio.core.export.user_presets import PresetError, settings_to_json
 
 
-def add_parser(commands: Any) -> None:
-    parser = commands.add_parser(
-        "presets",
-        help="list, save and delete export presets",
-        description="Export presets: the built-in ones and the ones you saved. "
-        "The GUI's export dialog offers the same list.",
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Export presets: the built-in ones and the ones you saved. "
+        "The GUI's export dialog offers the same list."
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
 

@@ -8,6 +8,7 @@ through `call` and `run`, and hears from it through queued Qt signals."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -34,6 +35,14 @@ class EngineThread:
     async def run(self, coroutine: Coroutine[Any, Any, _T]) -> _T:
         """Awaits, from the GUI's loop, a coroutine that runs on the engine's loop."""
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coroutine, self.loop))
+
+    def run_blocking(self, coroutine: Coroutine[Any, Any, object], timeout_s: float) -> None:
+        """Runs a coroutine on the engine's loop and waits here for at most `timeout_s`."""
+        future = asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+        try:
+            future.result(timeout_s)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
 
     def stop(self) -> None:
         self.loop.call_soon_threadsafe(self.loop.stop)

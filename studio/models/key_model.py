@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.core.catalog import Catalog
 from studio.core.domain import ErrorKind, FailedOutcome
-from studio.core.gemini import GeminiAdapter
 from studio.core.secrets import (
     BackendInfo,
     KeyringUnavailable,
@@ -176,6 +175,8 @@ class KeyModel(QObject):
                     self._update(status=str(exc))
                     return
             self._update(status="Testing the key with one request…")
+            from studio.core.gemini import GeminiAdapter
+
             settings = self._current_settings()
             model = settings.default_model
             adapter = GeminiAdapter(

@@ -3,11 +3,14 @@ handed to the window: a layer below both, so neither imports the other."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import logging
+from dataclasses import dataclass, field
 
+from studio.core.gemini import ImageBackend
 from studio.core.library import Library
 from studio.core.paths import AppPaths
-from studio.core.secrets import KeyStore
+from studio.core.secrets import KeyringUnavailable, KeyStore
 from studio.models.backends import BackendFactory
 from studio.models.culling import CullingModel
 from studio.models.derive import DeriveModel
@@ -20,10 +23,16 @@ from studio.models.studio import StudioModel
 from studio.models.tasks import TaskRunner
 from studio.models.thumbnails import ThumbnailCache
 
+log = logging.getLogger(__name__)
+
+# What `close_now` may wait for the engine to cancel its requests.
+_CLOSE_NOW_S = 1.0
+
 
 @dataclass
 class Services:
-    """Everything the window binds to; built once, closed once."""
+    """Everything the window binds to; built once, started once the window is up, closed
+    once."""
 
     paths: AppPaths
     tasks: TaskRunner
@@ -39,11 +48,48 @@ class Services:
     family: FamilyModel
     thumbnails: ThumbnailCache
     drafts: DraftListModel
-    had_key_at_start: bool
+    _closed: bool = field(default=False, init=False)
+
+    def start(self) -> asyncio.Task[None]:
+        """What may be slow, after the window is shown: the keyring, read in worker threads,
+        then the SDK or the sandbox and the engine, on the engine's thread. The task ends
+        when the engine runs."""
+        self.keys.refresh()
+        return self.tasks.run(self._connect(), "Starting the engine")
+
+    async def _connect(self) -> None:
+        try:
+            key = await asyncio.to_thread(self.key_store.resolve)
+        except KeyringUnavailable as exc:
+            log.warning("%s", exc)
+            key = None
+        backends = self.backends
+
+        def connect() -> tuple[ImageBackend, bool]:
+            from studio.core.gemini.client import warm_up
+
+            backend = backends.gemini(key.value) if key else backends.start_sandbox()
+            warm_up()
+            return backend, key is None
+
+        await self.studio.start(connect)
 
     async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         await self.studio.aclose()
         await self.tasks.cancel_all()
+        self.thumbnails.clear()
+        self.library.close()
+        self.backends.close()
+
+    def close_now(self) -> None:
+        """The same, for when the event loop is ending before `aclose` could run."""
+        if self._closed:
+            return
+        self._closed = True
+        self.studio.close_now(_CLOSE_NOW_S)
         self.thumbnails.clear()
         self.library.close()
         self.backends.close()

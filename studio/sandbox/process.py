@@ -40,6 +40,9 @@ class SandboxProcess:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            # Out of the terminal's process group: Ctrl+C or a hang-up reaches only the app,
+            # which cancels its requests before it closes this process (closing stdin).
+            start_new_session=True,
         )
         stdout = self._process.stdout
         line = stdout.readline().decode().strip() if stdout is not None else ""
@@ -60,3 +63,5 @@ class SandboxProcess:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if process.stdout is not None:
+            process.stdout.close()

@@ -107,7 +107,9 @@ class MainWindow(QMainWindow):
         self._add_actions()
         self._restore_state()
         self.banner.set_sandbox(services.studio.sandbox)
-        show_welcome = not services.had_key_at_start and services.drafts.rowCount() == 0
+        # Until the keyring has been read, an empty library gets the welcome; a key found
+        # there moves on to the grid (_backend_changed).
+        show_welcome = not services.keys.has_key and services.drafts.rowCount() == 0
         self.pages.setCurrentIndex(_WELCOME if show_welcome else _GRID)
         self.prompt_panel.set_running(False)
         self.prompt_panel.focus_prompt()
@@ -123,7 +125,7 @@ class MainWindow(QMainWindow):
         self.grid.doubleClicked.connect(lambda _: self.toggle_loupe())
         studio.notice.connect(self._notice)
         studio.notice_cleared.connect(self.banner.clear)
-        studio.backend_changed.connect(self.banner.set_sandbox)
+        studio.backend_changed.connect(self._backend_changed)
         studio.stats_changed.connect(self._stats_changed)
         self.banner.add_key_requested.connect(self.open_settings)
         services.keys.key_changed.connect(self._key_changed)
@@ -248,7 +250,10 @@ class MainWindow(QMainWindow):
         key = await asyncio.to_thread(services.key_store.resolve)
         backend = services.backends.gemini(key.value) if key else await services.backends.sandbox()
         services.studio.switch_backend(backend, sandbox=key is None)
-        if key is not None and self.pages.currentIndex() == _WELCOME:
+
+    def _backend_changed(self, sandbox: bool) -> None:
+        self.banner.set_sandbox(sandbox)
+        if not sandbox and self.pages.currentIndex() == _WELCOME:
             self.pages.setCurrentIndex(_GRID)
 
     def _settings_changed(self) -> None:

@@ -37,7 +37,10 @@ class StudioStatusBar(QStatusBar):
 
     def refresh(self) -> None:
         studio = self._studio
-        if studio.sandbox:
+        if studio.engine is None:
+            self.backend.setText("● Starting…")
+            self.backend.setStyleSheet("")
+        elif studio.sandbox:
             self.backend.setText("● Sandbox")
             self.backend.setStyleSheet(f"color: {SANDBOX_AMBER.name()};")
         else:
@@ -46,7 +49,7 @@ class StudioStatusBar(QStatusBar):
         stats = studio.stats
         done = stats.succeeded
         queued = max(0, stats.pending - stats.in_flight)
-        budget = studio.engine.budget.session_cap_usd
+        budget = studio.session_cap_usd
         spend = f"${stats.session_spent_usd:.2f}" + (f" / ${budget:.2f}" if budget else "")
         self.counts.setText(
             f"in flight {stats.in_flight} · queued {queued} · done {done} · "

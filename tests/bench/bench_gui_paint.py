@@ -147,9 +147,12 @@ async def measure(app: QApplication, batches: int, per_batch: int) -> list[Timel
     window.pages.setCurrentIndex(0)
     window.grid.set_tile_size(MIN_TILE_SIZE)
     await asyncio.sleep(0.5)
+    await services.start()
+    engine = services.studio.engine
+    assert engine is not None, "the engine did not start"
 
     tracker = Tracker()
-    tracker.wrap(services.studio.engine.backend)
+    tracker.wrap(engine.backend)
     services.studio.engine_event.connect(tracker.on_event)
     services.thumbnails.ready.connect(tracker.on_thumbnail)
     probe.tile_listeners.append(tracker.on_tile_painted)

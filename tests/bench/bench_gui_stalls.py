@@ -121,6 +121,7 @@ async def stream(
     window.show()
     window.pages.setCurrentIndex(0)
     await asyncio.sleep(0.5)  # shown, laid out and painted once
+    await services.start()
 
     run = Run(count)
     services.studio.engine_event.connect(run.on_event)
@@ -143,7 +144,7 @@ async def stream(
         profiler.disable()
     heartbeat.stop()
     layout = describe_window(window.grid)
-    concurrency = services.studio.engine.limiter.limit
+    concurrency = services.studio.stats.concurrency
 
     window.close()
     await services.aclose()

@@ -426,13 +426,15 @@ def median(values: Iterable[float]) -> float:
 
 @dataclass(frozen=True)
 class Metric:
-    """One measured number; `target` and `op` ("<" or ">=") when the brief sets a target."""
+    """One measured number; `target` and `op` ("<" or ">=") when the brief sets a target,
+    and `before` when the bench knows the figure from an earlier commit."""
 
     name: str
     value: float
     unit: str
     target: float | None = None
     op: str | None = None
+    before: float | None = None
 
     @property
     def verdict(self) -> str:
@@ -458,12 +460,18 @@ def format_value(value: float, unit: str) -> str:
     return f"{value:.0f}"
 
 
-def print_metrics(title: str, metrics: Sequence[Metric]) -> None:
+def print_metrics(title: str, metrics: Sequence[Metric], before: str | None = None) -> None:
+    """`before` labels the column of `Metric.before` figures (which commit they came from)."""
     print(f"\n{title}")
-    print(f"  {'metric':<34} {'measured':>10} {'unit':<6} {'target':<12} {'':<6}")
+    head = f"{'before ' + before:>18} " if before else ""
+    print(f"  {'metric':<34} {head}{'measured':>10} {'unit':<6} {'target':<12} {'':<6}")
     for metric in metrics:
+        was = ""
+        if before:
+            text = "" if metric.before is None else format_value(metric.before, metric.unit)
+            was = f"{text:>18} "
         print(
-            f"  {metric.name:<34} {format_value(metric.value, metric.unit):>10} "
+            f"  {metric.name:<34} {was}{format_value(metric.value, metric.unit):>10} "
             f"{metric.unit:<6} {metric.target_text:<12} {metric.verdict:<6}"
         )
 

@@ -49,8 +49,10 @@ async def window(fast_sandbox) -> AsyncIterator[MainWindow]:
     services = await build_services(sandbox_in_process=True)
     main = MainWindow(services)
     main.show()
-    # Tests start from a settled app: the startup key check (a keyring read in a worker
-    # thread) has finished. Shutting down during that check is tested on its own in test_app.
+    # Tests start from a settled app: the engine runs and the startup key check (a keyring
+    # read in a worker thread) has finished. Shutting down during that check is tested on
+    # its own in test_app.
+    await asyncio.wait_for(services.start(), 30)
     await until(lambda: not services.keys.busy, services.keys.changed, 10)
     _WINDOW_LOOPS[id(main)] = asyncio.get_running_loop()
     yield main

@@ -14,6 +14,7 @@ from studio.core.secrets import KeyStore
 from studio.sandbox import Fault
 from studio.ui.compare.view import Side
 from studio.ui.main_window import MainWindow
+from tests.cli.helpers import db_rows
 from tests.qt.conftest import until
 
 
@@ -123,6 +124,7 @@ async def test_restart_restores_the_library(qtbot, fast_sandbox):
     services = await build_services(sandbox_in_process=True)
     first = MainWindow(services)
     qtbot.addWidget(first)
+    await services.start()
     await generate_all(first, "persist me", 2)
     draft_id = services.library.list_drafts()[0].id
     services.culling.set_flag([draft_id], Flag.PICK)
@@ -174,6 +176,7 @@ async def test_saving_a_key_leaves_the_sandbox_and_removing_it_returns(
     window = MainWindow(services)
     qtbot.addWidget(window)
     try:
+        await services.start()
         assert services.studio.sandbox
         await services.keys.save("test-key-for-the-app")
         await until(lambda: not services.studio.sandbox, services.studio.backend_changed)
@@ -210,6 +213,29 @@ async def test_closing_right_after_start_does_not_wait_for_the_key_check(qtbot, 
     window = MainWindow(services)
     qtbot.addWidget(window)
     window.show()
+    services.start()
     assert services.keys.busy  # the startup check is still reading the keyring
     window.close()
     await asyncio.wait_for(services.aclose(), 10)
+
+
+async def test_closing_when_the_event_loop_is_gone_still_closes_everything(qtbot, fast_sandbox):
+    # What aboutToQuit does if the loop ends before the window closed: no awaiting.
+    services = await build_services(sandbox_in_process=True)
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    await services.start()
+    window.prompt_panel.editor.setPlainText("slow one [sandbox:hang]")
+    window.prompt_panel.count.setValue(3)
+    window.generate()
+    studio = services.studio
+    await until(lambda: studio.stats.in_flight > 0, studio.stats_changed)
+    window.close()
+
+    services.close_now()
+
+    unfinished = "SELECT id FROM drafts WHERE status IN ('queued', 'running', 'retrying')"
+    assert db_rows(services.paths.library, unfinished) == []
+    assert db_rows(services.paths.library, "SELECT id FROM sessions") == []
+    assert services.backends.sandbox_server is None
+    await services.aclose()  # nothing left to do

@@ -28,7 +28,7 @@ async def test_without_a_known_limit_the_users_maximum_binds():
     await asyncio.sleep(0)
     assert not waiter.done()
     assert pacer.waiting == 1
-    pacer.release()
+    pacer.release(tickets[0])
     await waiter
     assert pacer.in_flight == 3
     assert len({t.at for t in tickets}) == 1  # no pacing before anything was refused
@@ -44,7 +44,7 @@ async def test_a_refused_burst_teaches_the_window():
     clock.now += 0.02
     for ticket in tickets[10:]:
         pacer.on_throttle(ticket, retry_after_s=1.0)
-        pacer.release()
+        pacer.release(ticket)
     assert pacer.next_turn_at() == pytest.approx(101.02)
     clock.now = 101.0
     clock.now = 101.02
@@ -105,17 +105,17 @@ async def test_a_window_kept_full_without_refusals_probes_for_a_higher_limit():
     tickets = await burst(pacer, 25)
     for ticket in tickets[20:]:
         pacer.on_throttle(ticket, retry_after_s=1.0)
-    for _ in tickets:
-        pacer.release()  # every answer is in
+    for ticket in tickets:
+        pacer.release(ticket)  # every answer is in
     clock.now = 101.05
-    for _ in await burst(pacer, 20):
-        pacer.release()
+    for ticket in await burst(pacer, 20):
+        pacer.release(ticket)
     assert pacer.window == Window(20, pytest.approx(1.0))  # type: ignore[arg-type]
     assert pacer.next_turn_at() == pytest.approx(102.07)
     # Ten seconds on, the window full again and nothing refused since: one more is tried.
     clock.now = 111.1
-    for _ in await burst(pacer, 20):
-        pacer.release()
+    for ticket in await burst(pacer, 20):
+        pacer.release(ticket)
     assert pacer.next_turn_at() is None
     assert pacer.window == Window(21, pytest.approx(1.0))  # type: ignore[arg-type]
 
@@ -154,19 +154,19 @@ async def test_turns_not_sent_do_not_count():
 
 async def test_waiters_go_in_order_and_retries_go_first():
     pacer = Pacer(maximum=1)
-    await pacer.acquire()
+    held = await pacer.acquire()
     order: list[str] = []
 
     async def take(name: str, first: bool = False) -> None:
-        await pacer.acquire(first)
+        ticket = await pacer.acquire(first)
         order.append(name)
-        pacer.release()
+        pacer.release(ticket)
 
     tasks = [asyncio.create_task(take("a")), asyncio.create_task(take("b"))]
     await asyncio.sleep(0)
     tasks.append(asyncio.create_task(take("retry", first=True)))
     await asyncio.sleep(0)
-    pacer.release()
+    pacer.release(held)
     await asyncio.gather(*tasks)
     assert order == ["retry", "a", "b"]
 
@@ -174,11 +174,11 @@ async def test_waiters_go_in_order_and_retries_go_first():
 async def test_a_waiter_cancelled_as_the_queue_wakes_leaves_no_trace():
     """The queue may drop a cancelled waiter before the waiter's own cleanup runs."""
     pacer = Pacer(maximum=1)
-    await pacer.acquire()
+    held = await pacer.acquire()
     waiter = asyncio.create_task(pacer.acquire())
     await asyncio.sleep(0)
     waiter.cancel()
-    pacer.release()  # wakes the queue before the cancelled task has run
+    pacer.release(held)  # wakes the queue before the cancelled task has run
     with pytest.raises(asyncio.CancelledError):
         await waiter
     assert pacer.in_flight == 0
@@ -200,3 +200,20 @@ async def test_pause_blocks_until_resume_and_cancel_leaves_no_leak():
     await waiter
     assert pacer.in_flight == 1
     assert pacer.waiting == 0
+
+
+async def test_in_flight_follows_rate_times_latency():
+    clock = Clock()
+    pacer = Pacer(maximum=64, clock=clock)
+    pacer.set_local_rate(20.0)  # this machine saves 20 answers a second
+    first = await burst(pacer, 8)  # the least depth, before anything is known
+    assert pacer.limit == 8
+    clock.now += 2.0  # nothing back after 2 s: the service is slow, so more may wait on it
+    assert pacer.limit == 60
+    rest = await burst(pacer, 52)
+    for ticket in first:
+        pacer.release(ticket, latency_s=0.3)  # a fast service after all
+    assert pacer.limit == 9  # 1.5 x 20/s x 0.3 s
+    for ticket in rest[:10]:
+        pacer.release(ticket, latency_s=10.0)
+    assert pacer.limit == 9  # the least latency seen lately counts

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import time
 from collections.abc import Callable
@@ -38,11 +39,18 @@ from studio.core.engine.events import (
 from studio.core.engine.pacer import Pacer, Ticket
 from studio.core.engine.retry import RetryPolicy
 from studio.core.gemini.adapter import ImageBackend
-from studio.core.library import DraftRecord, Library, LibraryError
+from studio.core.library import DraftRecord, Library, LibraryError, StoredImage
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[EngineEvent], None]
+# Answers being saved at once before more requests wait (a few per core is plenty).
+_SAVE_BACKLOG = 4
+# Saving runs on worker threads beside the GUI, the engine and the SDK: on a small machine
+# about one core's worth of it. The first guess holds until saves have been timed.
+_SAVING_CORES = max(1, (os.cpu_count() or 2) - 1)
+_FIRST_SAVE_S = 0.03
+_SAVE_TIME_WEIGHT = 0.2
 
 
 @dataclass(slots=True)
@@ -106,6 +114,11 @@ class JobEngine:
         self._slots: dict[int, _Slot] = {}
         self._listeners: list[Listener] = []
         self._change_waiters: list[asyncio.Future[None]] = []
+        self._saving = 0
+        self._save_s = _FIRST_SAVE_S
+        self.pacer.set_local_rate(_SAVING_CORES / self._save_s)
+        self._room_to_save = asyncio.Event()
+        self._room_to_save.set()
         self.pause_reason: QueuePaused | None = None
         self.stats = EngineStats()
 
@@ -288,6 +301,7 @@ class JobEngine:
 
     async def _send(self, slot: _Slot, first: bool) -> Outcome | None:
         """One request for the slot; None when the budget paused the queue before it left."""
+        await self._room_to_save.wait()
         slot.waiting_turn = True
         if self.pause_reason is not None:
             self._notify_change()
@@ -295,6 +309,7 @@ class JobEngine:
             ticket = await self.pacer.acquire(first)
         finally:
             slot.waiting_turn = False
+        outcome: Outcome | None = None
         try:
             reservation = self.budget.reserve(slot.price)
             if reservation is None:
@@ -309,7 +324,6 @@ class JobEngine:
                 self.stats.first_dispatch = time.monotonic()
             self.stats.in_flight += 1
             self.stats.peak_in_flight = max(self.stats.peak_in_flight, self.stats.in_flight)
-            outcome: Outcome | None = None
             try:
                 outcome = await self.backend.generate(slot.request)
             finally:
@@ -323,7 +337,13 @@ class JobEngine:
             self._feedback(outcome, ticket)
             return outcome
         finally:
-            self.pacer.release()
+            # Only the model's own answers say how long it takes; refusals come back at once.
+            latency = (
+                outcome.meta.latency_s
+                if isinstance(outcome, ImagesOutcome | BlockedOutcome)
+                else None
+            )
+            self.pacer.release(ticket, latency)
             self.stats.concurrency = self.pacer.limit
 
     def _feedback(self, outcome: Outcome, ticket: Ticket) -> None:
@@ -375,17 +395,30 @@ class JobEngine:
     def _count(self, name: str, delta: int = 1) -> None:
         setattr(self.stats, name, getattr(self.stats, name) + delta)
 
-    async def _finish_images(self, slot: _Slot, outcome: ImagesOutcome) -> None:
-        save = asyncio.ensure_future(
-            asyncio.to_thread(
-                self.library.save_images,
-                slot.draft_id,
-                outcome.images,
-                outcome.meta,
-                outcome.text,
-                outcome.model_turn,
-            )
+    def _saving_changed(self, delta: int) -> None:
+        # Answers that wait here to be decoded, thumbnailed and fsynced only grow that queue
+        # if more are sent: when this machine is the slowest link (a fast service, a busy
+        # disk), sending waits for it, and images reach the screen instead of a backlog.
+        self._saving += delta
+        if self._saving >= _SAVE_BACKLOG:
+            self._room_to_save.clear()
+        else:
+            self._room_to_save.set()
+
+    def _timed_save(self, slot: _Slot, outcome: ImagesOutcome) -> list[StoredImage]:
+        """On a worker thread: the save, and how long one takes on this machine (a float
+        written whole; a lost update of the average costs nothing)."""
+        started = time.perf_counter()
+        stored = self.library.save_images(
+            slot.draft_id, outcome.images, outcome.meta, outcome.text, outcome.model_turn
         )
+        took = (time.perf_counter() - started) / max(1, len(outcome.images))
+        self._save_s += _SAVE_TIME_WEIGHT * (took - self._save_s)
+        return stored
+
+    async def _finish_images(self, slot: _Slot, outcome: ImagesOutcome) -> None:
+        self._saving_changed(+1)
+        save = asyncio.ensure_future(asyncio.to_thread(self._timed_save, slot, outcome))
         try:
             stored = await asyncio.shield(save)
         except asyncio.CancelledError:
@@ -394,6 +427,9 @@ class JobEngine:
             task = asyncio.current_task()
             if task is not None:
                 task.uncancel()
+        finally:
+            self._saving_changed(-1)
+            self.pacer.set_local_rate(_SAVING_CORES / self._save_s)
         self._count("succeeded", len(stored))
         self.stats.last_success = time.monotonic()
         self._emit(SlotSucceeded(slot.draft_id, tuple(stored), outcome.meta))

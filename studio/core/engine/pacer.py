@@ -35,9 +35,18 @@ _FIRST_MARGIN = 0.02
 _MAX_MARGIN = 0.25
 # How often a window kept full without refusals is tested for a higher limit.
 _PROBE_EVERY_S = 10.0
+# In flight at most rate x latency, the rate being what this machine can save and show (the
+# bandwidth-delay product, with this machine as the bottleneck when the service is fast): more
+# only queues answers here, late on screen. Latency is the least seen lately, or before any
+# answer the age of the oldest request out, so the depth opens up as a slow service keeps
+# everyone waiting.
+_DEPTH_GAIN = 1.5
+_MIN_DEPTH = 8
+_LATENCIES_KEPT = 32
+_DEPTH_RECHECK_S = 0.1
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Ticket:
     """One request let go: when, in which learning round, and whether it was refused."""
 
@@ -82,11 +91,24 @@ class Pacer:
         self._paused = False
         self._waiters: deque[asyncio.Future[Ticket]] = deque()
         self.in_flight = 0
+        self._out: deque[Ticket] = deque()  # let go and not yet answered, oldest first
+        self._latencies: deque[float] = deque(maxlen=_LATENCIES_KEPT)
+        self.local_rate: float | None = None  # answers per second; None: no local bound
 
     @property
     def limit(self) -> int:
-        """At most this many in flight: the user's maximum (the rate does the rest)."""
-        return self.maximum
+        """At most this many in flight now: rate x latency, up to the user's maximum."""
+        return self._depth(self._clock())
+
+    def _depth(self, now: float) -> int:
+        if self.local_rate is None:
+            return self.maximum
+        if self._latencies:
+            latency = min(self._latencies)
+        else:
+            latency = now - self._out[0].at if self._out else 0.0
+        depth = math.ceil(_DEPTH_GAIN * self.local_rate * latency)
+        return max(1, min(self.maximum, max(_MIN_DEPTH, depth)))
 
     @property
     def waiting(self) -> int:
@@ -179,7 +201,7 @@ class Pacer:
             self._learn(now)
         return (
             not self._paused
-            and self.in_flight < self.maximum
+            and self.in_flight < self._depth(now)
             and now >= self._hold_until
             and self._window_frees_at(now) is None
         )
@@ -191,6 +213,7 @@ class Pacer:
             self._round_start = now
         ticket = Ticket(now, self._round)
         self._sent.append(ticket)
+        self._out.append(ticket)
         return ticket
 
     async def acquire(self, first: bool = False) -> Ticket:
@@ -212,14 +235,19 @@ class Pacer:
                 # Granted just as it was cancelled: never sent, so it neither counts against
                 # the window nor holds a place in flight.
                 self.not_sent(waiter.result())
-                self.release()
+                self.release(waiter.result())
             elif waiter in self._waiters:  # _wake may already have dropped it
                 self._waiters.remove(waiter)
             raise
 
-    def release(self) -> None:
-        """The request is over (answered, failed or cancelled): its place in flight frees."""
+    def release(self, ticket: Ticket, latency_s: float | None = None) -> None:
+        """The request is over (answered, failed or cancelled): its place in flight frees.
+        `latency_s`: how long the model took, for an answer that came from it."""
         self.in_flight -= 1
+        if ticket in self._out:
+            self._out.remove(ticket)
+        if latency_s is not None:
+            self._latencies.append(latency_s)
         self._wake()
 
     def _wake(self) -> None:
@@ -238,7 +266,11 @@ class Pacer:
         if now < self._hold_until:
             when = self._hold_until
         elif self.in_flight >= self.maximum:
-            return
+            return  # a release wakes the queue
+        elif self.in_flight >= self._depth(now):
+            # Before the first answer the depth grows with the wait; afterwards a release
+            # wakes the queue anyway.
+            when = now + _DEPTH_RECHECK_S
         else:
             when = self._window_frees_at(now) or now
         if self._timer is not None:
@@ -270,6 +302,10 @@ class Pacer:
     def resume(self) -> None:
         self._paused = False
         self._wake()
+
+    def set_local_rate(self, per_second: float) -> None:
+        """How many answers per second this machine saves and shows."""
+        self.local_rate = max(1.0, per_second)
 
     def set_maximum(self, maximum: int) -> None:
         self.maximum = max(1, maximum)

@@ -4,6 +4,7 @@ what it will cost. The prompt panel binds to this; it knows nothing about the en
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -13,19 +14,22 @@ from studio.core.catalog import Catalog, CatalogError, ModelSpec
 from studio.core.domain import ReferenceImage
 from studio.core.engine import BatchSpec
 from studio.core.gemini import ReferenceError, load_reference
+from studio.core.library import DraftRecord, Library, LibraryError
 from studio.models.tasks import TaskRunner
 
 COUNT_RANGE = (1, 200)
 QUICK_COUNTS = (4, 12, 24, 50)
 
 
-def _load_with_thumbnail(path: Path) -> tuple[ReferenceImage, QImage]:
-    reference = load_reference(path)
-    image = QImage.fromData(reference.data)
-    thumbnail = image.scaled(
+def _thumbnail(reference: ReferenceImage) -> QImage:
+    return QImage.fromData(reference.data).scaled(
         80, 80, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
     )
-    return reference, thumbnail
+
+
+def _load_with_thumbnail(path: Path) -> tuple[ReferenceImage, QImage]:
+    reference = load_reference(path)
+    return reference, _thumbnail(reference)
 
 
 class PromptModel(QObject):
@@ -123,6 +127,28 @@ class PromptModel(QObject):
 
         self._tasks.run(load(), "Adding a reference image")
 
+    def reuse_references(self, read: Callable[[], Sequence[ReferenceImage]]) -> None:
+        """Replaces the references with a draft's, read (from the library) and thumbnailed
+        off the GUI thread."""
+
+        async def load() -> None:
+            def read_all() -> tuple[list[ReferenceImage], list[QImage]]:
+                references = list(read())
+                return references, [_thumbnail(r) for r in references]
+
+            try:
+                references, thumbnails = await asyncio.to_thread(read_all)
+            except LibraryError as exc:
+                self.problem.emit(str(exc))
+                return
+            self.references = references
+            self.reference_paths = [Path(r.source_name) for r in references]
+            self.reference_thumbnails = thumbnails
+            self.references_changed.emit()
+            self.changed.emit()
+
+        self._tasks.run(load(), "Reusing the reference images")
+
     def remove_reference(self, index: int) -> None:
         if 0 <= index < len(self.references):
             del self.references[index]
@@ -172,16 +198,18 @@ class PromptModel(QObject):
         prompt = self.prompt.strip()
         self.history = [prompt, *(p for p in self.history if p != prompt)][:200]
 
-    def reuse(self, prompt: str, model_id: str, aspect: str, size: str, seed: int | None) -> None:
-        """Loads a draft's settings back into the panel (Inspector → Reuse settings)."""
-        self.prompt = prompt
-        if model_id in self._catalog.ids():
-            self.model_id = model_id
+    def reuse(self, draft: DraftRecord, library: Library) -> None:
+        """Loads a draft's settings back into the panel (Inspector → Reuse settings): its
+        prompt, model, shape, size and seed at once, its reference images a moment later."""
+        self.prompt = draft.prompt
+        if draft.model in self._catalog.ids():
+            self.model_id = draft.model
         spec = self.spec_of_model
-        self.aspect = aspect if aspect in spec.ratios else self.aspect
-        self.size = size if size in spec.sizes else spec.sizes[0]
-        self.seed = seed
+        self.aspect = draft.aspect if draft.aspect in spec.ratios else self.aspect
+        self.size = draft.size if draft.size in spec.sizes else spec.sizes[0]
+        self.seed = draft.seed
         self.changed.emit()
+        self.reuse_references(lambda: library.references.of_batch(draft.batch_id))
 
     def with_catalog(self, catalog: Catalog) -> None:
         self._catalog = catalog

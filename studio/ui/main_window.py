@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.culling_actions = CullingActions(
             self.grid, services.drafts, services.culling, self._follow_in_loupe
         )
-        self.lineage = LineageActions(self.grid, services.drafts, services.derive, self._tell)
+        self.lineage = LineageActions(self.grid, services, self._tell)
         self.inspector.relative_chosen.connect(self.lineage.go_to)
         self.inspector.compare_parent_requested.connect(self.compare_with_parent)
         self._add_actions()
@@ -295,24 +295,14 @@ class MainWindow(QMainWindow):
     # -- views ---------------------------------------------------------------------------------
 
     def open_compare(self) -> None:
-        """The selection side by side; one derived draft is shown beside its parent."""
-        drafts = [self.services.library.get(i) for i in self.selected_ids()]
-        with_images = [d for d in drafts if d.path is not None]
-        if len(with_images) == 1 and with_images[0].parent_id is not None:
-            self.compare_with_parent()
-            return
-        if len(with_images) < 2:
-            self._tell("Select two or more images to compare (C).")
-            return
-        self._show_compare(with_images)
+        chosen = self.lineage.to_compare(self.selected_ids())
+        if chosen:
+            self._show_compare(chosen)
 
     def compare_with_parent(self) -> None:
-        draft = self._current_draft()
-        parent = self.services.family.origin if draft is not None else None
-        if draft is None or draft.parent_id is None or parent is None or parent.path is None:
-            self._tell("Choose a refined, edited or varied draft to compare it with its parent.")
-            return
-        self._show_compare([parent, draft])
+        pair = self.lineage.with_parent(self._current_draft())
+        if pair:
+            self._show_compare(pair)
 
     def _show_compare(self, drafts: list[DraftRecord]) -> None:
         self.compare.set_candidates(drafts)
@@ -375,8 +365,8 @@ class MainWindow(QMainWindow):
             self._tell(problem)
 
     def _reuse(self, draft_id: int) -> None:
-        draft = self.services.library.get(draft_id)
-        self.services.prompt.reuse(draft.prompt, draft.model, draft.aspect, draft.size, draft.seed)
+        library = self.services.library
+        self.services.prompt.reuse(library.get(draft_id), library)
         self.prompt_panel.focus_prompt()
 
     # -- state ---------------------------------------------------------------------------------

@@ -31,10 +31,12 @@ async def test_rate_limit_refuses_at_the_limit_until_a_slot_frees(sandbox, clien
 
     with pytest.raises(errors.ClientError) as caught:
         await generate(client)
+    refused_by = time.monotonic()
     delay = _retry_delay(caught.value)
     assert caught.value.code == 429
+    # The wait is until the first accepted request leaves the window, and no shorter.
     assert 0 < delay <= 0.4
-    assert start + 0.4 - time.monotonic() <= delay + 0.01
+    assert start + 0.4 - refused_by <= delay
 
     await asyncio.sleep(delay)
     assert (await generate(client)).parts is not None
@@ -56,13 +58,12 @@ async def test_refused_requests_do_not_use_up_the_window(sandbox, client):
 
 async def test_rate_limit_answers_at_once_despite_latency(sandbox, client):
     sandbox.config.rate_limit = 0
-    sandbox.config.latency_s = 2.0
-    start = time.monotonic()
+    sandbox.config.latency_s = 600.0  # an answer would outlast the test
 
-    with pytest.raises(errors.ClientError):
+    with pytest.raises(errors.ClientError) as caught:
         await generate(client)
 
-    assert time.monotonic() - start < 0.5
+    assert caught.value.code == 429
 
 
 async def test_daily_quota_refuses_everything_once_used_up(sandbox, client):
@@ -85,18 +86,19 @@ async def test_latency_delays_answers_and_faults(sandbox, client):
 
     with pytest.raises(errors.ServerError):
         await generate(client)
+    after_fault = time.monotonic()
     await generate(client)
 
-    assert time.monotonic() - start >= 0.4
+    # Lower bounds only: each answer, the fault's too, waited out the latency.
+    assert after_fault - start >= 0.2
+    assert time.monotonic() - after_fault >= 0.2
 
 
 async def test_fifty_concurrent_requests_overlap(sandbox, client):
     sandbox.config.latency_s = 0.3
-    start = time.monotonic()
 
     responses = await asyncio.gather(*(generate(client, f"slot {n}") for n in range(50)))
 
-    assert time.monotonic() - start < 1.0
     assert all(r.parts is not None for r in responses)
     assert sandbox.stats.max_in_flight > 20
     # a handler counts itself out just after its answer is written
@@ -108,10 +110,9 @@ async def test_stop_is_prompt_with_a_hanging_request(sandbox, client):
     pending = asyncio.create_task(generate(client))
     assert await eventually(lambda: sandbox.stats.in_flight == 1)
 
-    start = time.monotonic()
-    await asyncio.to_thread(sandbox.stop)
+    # Bounded only against a hang: a stop that waited for the request would never return.
+    await asyncio.wait_for(asyncio.to_thread(sandbox.stop), 30)
 
-    assert time.monotonic() - start < 2.0
     with pytest.raises(httpx2.TransportError):
         await pending
 

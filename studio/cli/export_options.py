@@ -45,10 +45,13 @@ def add_output_options(parser: argparse.ArgumentParser, preset_help: str) -> Non
         "--sidecar",
         action="store_true",
         default=None,
-        help="a JSON (and for Original, XMP) file beside each",
+        help="also a JSON (and for Original, XMP) file beside each",
     )
     parser.add_argument(
-        "--strip-metadata", action="store_true", default=None, help="embed no metadata"
+        "--strip-metadata",
+        action="store_true",
+        default=None,
+        help="no metadata in the files and no sidecar files",
     )
 
 

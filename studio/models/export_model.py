@@ -14,13 +14,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from studio.core.domain import SlotStatus
 from studio.core.export import (
     ExportReport,
     ExportResult,
     ExportSettings,
     Outcome,
+    TargetError,
     export,
+    export_order,
+    has_image,
+    prepare_target,
     render_name,
 )
 from studio.core.export.naming import validate_template
@@ -29,7 +32,9 @@ from studio.core.export.user_presets import PresetBook
 from studio.core.library import DraftRecord, Library, LibraryError
 from studio.models.tasks import TaskRunner
 
-PREVIEW_COUNT = 3
+# Three lines of names at most, so the dialog keeps its height: two names and "… and N more"
+# when there are more than three.
+PREVIEW_LINES = 3
 
 
 class Scope(StrEnum):
@@ -38,11 +43,12 @@ class Scope(StrEnum):
     MIN_RATING = "min-rating"
 
 
-def summary(report: ExportReport, target: Path) -> str:
+def summary(report: ExportReport, target: Path, created: bool = False) -> str:
     """The closing sentence the dialog shows."""
     count = len(report.exported)
     files = "file" if count == 1 else "files"
-    sentence = f"Exported {count} {files} to {target}"
+    where = f"the new folder {target}" if created else str(target)
+    sentence = f"Exported {count} {files} to {where}"
     extras = []
     if report.failed:
         extras.append(f"{len(report.failed)} failed")
@@ -56,9 +62,10 @@ def _own_extension(draft: DraftRecord) -> str:
 
 
 class ExportModel(QObject):
-    started = Signal(int)  # total
+    started = Signal(int, object)  # total, target Path
     progressed = Signal(int, int, str)  # done, total, failure sentence or ""
     finished = Signal(object, object)  # ExportReport, target Path
+    refused = Signal(str)  # the target stopped taking files before the export began
     running_changed = Signal(bool)
     presets_changed = Signal()
 
@@ -77,11 +84,17 @@ class ExportModel(QObject):
         self._tasks = tasks
         self._presets = presets
         self._cancel: threading.Event | None = None
+        self._created = False
         self._worker_progress.connect(self._on_worker_progress)
 
     @property
     def running(self) -> bool:
         return self._cancel is not None
+
+    @property
+    def created_target(self) -> bool:
+        """Whether the last export made its folder."""
+        return self._created
 
     # -- presets -------------------------------------------------------------------------------
 
@@ -125,7 +138,7 @@ class ExportModel(QObject):
     def drafts_for(
         self, scope: Scope, selected_ids: Sequence[int] = (), min_rating: int = 3
     ) -> list[DraftRecord]:
-        """Only drafts with an image: a placeholder or a failed slot has nothing to export."""
+        """The drafts with an image, in the order the CLI exports them too."""
         if scope == Scope.SELECTION:
             drafts = []
             for draft_id in selected_ids:
@@ -137,24 +150,22 @@ class ExportModel(QObject):
             drafts = self._library.list_drafts(picks_only=True)
         else:
             drafts = self._library.list_drafts(min_rating=min_rating)
-        return [
-            d
-            for d in drafts
-            if d.path is not None and d.status == SlotStatus.SUCCEEDED and not d.deleted
-        ]
+        return export_order(d for d in drafts if has_image(d))
 
     @staticmethod
     def preview_names(
         template: str, drafts: Sequence[DraftRecord], extension: str | None
     ) -> list[str]:
-        """The first file names the template gives; raises TemplateError for a bad template.
+        """The first file names the template gives, numbered as the engine numbers them;
+        raises TemplateError for a bad template.
 
         `extension` None (Original) keeps each library file's own, as the engine does."""
         validate_template(template)
+        shown = drafts if len(drafts) <= PREVIEW_LINES else drafts[: PREVIEW_LINES - 1]
         return [
             f"{render_name(template, draft, index)}"
             f"{extension if extension is not None else _own_extension(draft)}"
-            for index, draft in enumerate(drafts[:PREVIEW_COUNT], start=1)
+            for index, draft in enumerate(shown, start=1)
         ]
 
     # -- running -------------------------------------------------------------------------------
@@ -167,11 +178,11 @@ class ExportModel(QObject):
             raise ValueError("There is nothing to export: no draft with an image matches.")
         settings.validate()
         validate_template(settings.name_template)
-        if not target.is_dir():
-            raise ValueError(f"The folder '{target}' does not exist.")
+        # The same check export() makes, here so its sentence comes before anything starts.
+        self._created = prepare_target(target)
         self._cancel = threading.Event()
         self.running_changed.emit(True)
-        self.started.emit(len(drafts))
+        self.started.emit(len(drafts), target)
         self._tasks.run(self._run(list(drafts), settings, target, self._cancel), "Export")
 
     def cancel(self) -> None:
@@ -193,6 +204,12 @@ class ExportModel(QObject):
             report = await asyncio.to_thread(
                 export, drafts, settings, target, cancel=cancel, progress=progress
             )
+        except TargetError as exc:
+            # Removed or locked between the click and the worker's start.
+            self._cancel = None
+            self.running_changed.emit(False)
+            self.refused.emit(str(exc))
+            return
         except BaseException:
             # The app closing cancels this task; the thread keeps going, so tell it to stop.
             cancel.set()

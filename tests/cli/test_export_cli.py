@@ -159,22 +159,70 @@ def test_a_target_that_is_a_file_is_refused(tmp_path: Path):
     assert os.path.getsize(blocker) == 1
 
 
-def test_a_read_only_target_fails_file_by_file(tmp_path: Path):
-    ids = seed_library([Flag.PICK, Flag.PICK])
+def test_a_read_only_target_is_one_sentence_up_front(tmp_path: Path):
+    seed_library([Flag.PICK, Flag.PICK])
     with read_only_folder(tmp_path) as locked:
-        result = run_cli("export", "--picks", "--to", str(locked))
-        if not locked.is_dir():
-            # No immutable folders on this filesystem: a file stands in the folder's place.
-            assert result.code == 2, str(result)
-            assert result.stderr_lines == [
-                f"draft-studio: Cannot create the folder '{locked}': File exists."
-            ]
-            return
-        assert result.code == 1, str(result)
-        assert list(locked.iterdir()) == []
-    for draft_id in ids:
-        assert f"Draft {draft_id} was not exported: permission denied" in result.stderr
-    assert result.stderr_lines[-1].startswith(f"0 of 2 drafts exported to {locked}")
+        plain, as_json = run_many(
+            ("export", "--picks", "--to", str(locked)),
+            ("export", "--picks", "--to", str(locked), "--json"),
+        )
+        really_read_only = locked.is_dir()
+        assert not really_read_only or list(locked.iterdir()) == []
+    if really_read_only:
+        sentence = f"The export folder '{locked}' cannot be written to: permission denied."
+    else:  # no immutable folders on this filesystem: a file stands in the folder's place
+        sentence = f"The export folder '{locked}' is a file, not a folder."
+    for result in (plain, as_json):
+        assert result.code == 2, str(result)
+        assert result.stderr_lines == [f"draft-studio: {sentence}"]  # once, not per file
+        assert result.stdout == ""
+
+
+def test_an_uncreatable_target_exits_as_a_read_only_one(tmp_path: Path):
+    seed_library([Flag.PICK])
+    with read_only_folder(tmp_path) as locked:
+        wanted = locked / "picks"
+        uncreatable, read_only = run_many(
+            ("export", "--picks", "--to", str(wanted)),
+            ("export", "--picks", "--to", str(locked)),
+        )
+        reason = "permission denied" if locked.is_dir() else "a file is in the way of the folder"
+    assert uncreatable.stderr_lines == [
+        f"draft-studio: The export folder '{wanted}' cannot be created: {reason}."
+    ]
+    assert uncreatable.code == read_only.code == 2, f"{uncreatable}\n{read_only}"
+
+
+def test_help_documents_the_exit_codes():
+    result = run_cli("export", "--help")
+    assert result.code == 0, str(result)
+    assert "  2    bad options, or a target folder that cannot be created or written to" in (
+        result.stdout
+    )
+    assert "  1    some were not" in result.stdout
+
+
+def test_a_missing_target_is_created(tmp_path: Path):
+    seed_library([Flag.PICK])
+    out = tmp_path / "new" / "picks"
+    result = run_cli("export", "--picks", "--to", str(out))
+    assert result.code == 0, str(result)
+    assert len(list(out.iterdir())) == 1
+
+
+def test_index_counts_oldest_first_whatever_the_ids_order(tmp_path: Path):
+    older = seed_library([Flag.PICK, Flag.NONE, Flag.PICK])
+    newer = seed_library([Flag.PICK, Flag.PICK])
+    picks = [older[0], older[2], *newer]
+    name = ("--name", "{index}_{id}")
+    by_picks, by_ids = run_many(
+        ("export", "--picks", "--to", str(tmp_path / "picks"), *name),
+        ("export", "--ids", *map(str, reversed(picks)), "--to", str(tmp_path / "ids"), *name),
+    )
+    expected = [f"{i:03d}_{draft_id}.png" for i, draft_id in enumerate(picks, start=1)]
+    for result, folder in ((by_picks, "picks"), (by_ids, "ids")):
+        assert result.code == 0, str(result)
+        assert sorted(p.name for p in (tmp_path / folder).iterdir()) == expected
 
 
 def test_ctrl_c_finishes_the_files_in_flight_and_still_prints_the_summary(tmp_path: Path):

@@ -9,6 +9,7 @@ from studio.core.export.engine import (
     Outcome,
     export,
 )
+from studio.core.export.folders import TargetError, prepare_target
 from studio.core.export.naming import TemplateError, render_name, sanitise_component
 from studio.core.export.presets import (
     PRESETS,
@@ -20,6 +21,7 @@ from studio.core.export.presets import (
     parse_resize,
     preset,
 )
+from studio.core.export.selection import export_order, has_image
 
 __all__ = [
     "PRESETS",
@@ -31,10 +33,14 @@ __all__ = [
     "Outcome",
     "Resize",
     "ResizeMode",
+    "TargetError",
     "TemplateError",
     "export",
+    "export_order",
+    "has_image",
     "parse_colour",
     "parse_resize",
+    "prepare_target",
     "preset",
     "render_name",
     "sanitise_component",

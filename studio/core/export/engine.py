@@ -6,14 +6,11 @@ through `progress`, which runs on that calling thread, never on an encoder threa
 from __future__ import annotations
 
 import contextlib
-import errno
 import multiprocessing
 import os
-import re
 import signal
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
@@ -28,19 +25,21 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from studio.core.export.encode import Encoded, EncodeError, encode
+from studio.core.export.folders import (
+    FolderSweep,
+    NameTaken,
+    ensure_folder,
+    failure_reason,
+    prepare_target,
+    publish,
+    write_temp,
+)
 from studio.core.export.metadata import DraftFacts, sidecar_json, xmp_packet
 from studio.core.export.naming import candidates, inside, render_name, validate_template
 from studio.core.export.presets import ExportFormat, ExportSettings
 from studio.core.library import DraftRecord
 from studio.core.library.files import fsync_folder
 
-TEMP_SUFFIX = ".partial"
-# What an export writes before a file is complete: '.export-<pid>-<12 hex>.partial'. The older
-# '.export-<12 hex>.partial' had no pid; no running version writes it any more.
-_TEMP_NAME = re.compile(r"\.export-(?:(?P<pid>\d{1,9})-)?[0-9a-f]{12}\.partial")
-# Older than this, a temp file is an orphan even if its pid is running again (pids get reused,
-# and Windows cannot be asked); writing one takes seconds, not an hour.
-STALE_TEMP_AGE_S = 3600.0
 # Threads for most formats: Pillow drops the GIL in resize and in the PNG and WebP encoders,
 # so two threads keep both cores busy. Measured on 2 cores, 12 noisy 1024² images: Web 1.85 s
 # serial, 0.92 s with two threads, 1.04 s with two spawned processes; Print PNG 1.40 / 0.70 /
@@ -116,129 +115,11 @@ class ExportInterrupted(KeyboardInterrupt):
         self.report = report
 
 
-class _NameTaken(Exception):
-    """Another file got this name first; the next numbered name is tried."""
-
-
 @dataclass(frozen=True, slots=True)
 class _Job:
     facts: DraftFacts
     source: Path | None
     relative: PurePosixPath  # subfolders and stem, from the name template
-
-
-_REASONS = {
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EROFS: "the folder is on a read-only disk",
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.ENOENT: "the folder no longer exists",
-    errno.ENOTDIR: "a file is in the way of the folder",
-    errno.ENAMETOOLONG: "the path is too long for this disk",
-    errno.EIO: "the disk reported an input/output error",
-}
-
-
-def _reason(exc: OSError, where: Path) -> str:
-    what = _REASONS.get(exc.errno or 0) or (exc.strerror or type(exc).__name__).lower()
-    return f"{what} (writing in '{where}')"
-
-
-def _write_temp(folder: Path, data: bytes) -> Path:
-    temp = folder / f".export-{os.getpid()}-{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o644)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
-def _process_running(pid: int) -> bool:
-    if os.name != "posix":
-        return True  # os.kill(pid, 0) would send CTRL_C_EVENT there; the age rule decides
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's process, but running
-    return True
-
-
-def _is_stale_temp(entry: os.DirEntry[str], now: float) -> bool:
-    match = _TEMP_NAME.fullmatch(entry.name)
-    if match is None or not entry.is_file(follow_symlinks=False):
-        return False
-    if match["pid"] is None:
-        return True
-    age = now - entry.stat(follow_symlinks=False).st_mtime
-    return age > STALE_TEMP_AGE_S or not _process_running(int(match["pid"]))
-
-
-def _remove_stale_temps(folder: Path) -> None:
-    """Deletes the temp files of exports that were killed mid-write; nothing else, and no
-    error here stops the export, which does not need the space back to succeed."""
-    now = time.time()
-    with contextlib.suppress(OSError), os.scandir(folder) as entries:
-        for entry in entries:
-            with contextlib.suppress(OSError):
-                if _is_stale_temp(entry, now):
-                    os.unlink(entry.path)
-
-
-class _FolderSweep:
-    """Removes stale temp files from each folder an export writes into, once per folder."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._swept: set[Path] = set()
-
-    def __call__(self, folder: Path) -> None:
-        with self._lock:
-            first = folder not in self._swept
-            self._swept.add(folder)
-        # Outside the lock: threads writing elsewhere need not wait, and a sweep running
-        # beside this export's own writes never takes them (their pid is running).
-        if first:
-            _remove_stale_temps(folder)
-
-
-def _publish(temp: Path, final: Path) -> None:
-    """Gives the complete temp file its final name, failing if that name exists.
-
-    os.link refuses an existing name atomically, so two exports (or two threads) racing for
-    'name.jpg' cannot overwrite each other; os.replace would."""
-    try:
-        os.link(temp, final)
-    except FileExistsError:
-        raise _NameTaken from None
-    except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
-            raise
-        # No hard links here (FAT, some network shares): check, then rename. Windows' rename
-        # refuses an existing target itself; elsewhere the window between the two is tiny.
-        if final.exists():
-            raise _NameTaken from None
-        os.rename(temp, final)
-
-
-def _ensure_folder(target: Path, relative: PurePosixPath) -> Path:
-    """Creates the template's subfolders, but never the target itself: a target that vanished
-    is reported, not silently recreated somewhere the user no longer looks."""
-    if not target.is_dir():
-        code = errno.ENOTDIR if target.exists() else errno.ENOENT
-        raise OSError(code, os.strerror(code), str(target))
-    folder = target
-    for part in relative.parent.parts:
-        folder = folder / part
-        folder.mkdir(exist_ok=True)
-    return folder
 
 
 Encoder = Callable[[Path, ExportSettings, DraftFacts], Encoded]
@@ -250,7 +131,7 @@ def _export_one(
     target: Path,
     cancel: threading.Event,
     encoder: Encoder,
-    sweep: _FolderSweep,
+    sweep: FolderSweep,
 ) -> ExportResult:
     draft_id = job.facts.id
     if cancel.is_set():
@@ -286,10 +167,10 @@ def _export_one(
     folder = target
     temps: list[Path] = []
     try:
-        folder = _ensure_folder(target, job.relative)
+        folder = ensure_folder(target, job.relative)
         sweep(folder)
-        temps = [_write_temp(folder, data)]
-        temps += [_write_temp(folder, payload) for _, payload in sidecars]
+        temps = [write_temp(folder, data)]
+        temps += [write_temp(folder, payload) for _, payload in sidecars]
         for candidate in candidates(
             folder, job.relative.name, extension, tuple(ext for ext, _ in sidecars)
         ):
@@ -298,9 +179,9 @@ def _export_one(
             published: list[Path] = []
             try:
                 for temp, final in zip(temps, (candidate.image, *candidate.sidecars), strict=True):
-                    _publish(temp, final)
+                    publish(temp, final)
                     published.append(final)
-            except _NameTaken:
+            except NameTaken:
                 # A sidecar name was taken: this image name is given back, the next one tried.
                 for path in published:
                     path.unlink(missing_ok=True)
@@ -322,7 +203,7 @@ def _export_one(
             )
         return ExportResult(draft_id, Outcome.FAILED, reason="every numbered name is taken")
     except OSError as exc:
-        return ExportResult(draft_id, Outcome.FAILED, reason=_reason(exc, folder))
+        return ExportResult(draft_id, Outcome.FAILED, reason=failure_reason(exc, folder))
     finally:
         for temp in temps:
             temp.unlink(missing_ok=True)
@@ -366,20 +247,24 @@ def export(
     progress: ProgressCallback | None = None,
     workers: int = DEFAULT_WORKERS,
 ) -> ExportReport:
-    """Exports `drafts` into `target` (which must exist) and reports on each, in input order.
+    """Exports `drafts` into `target` and reports on each, in the order given (callers put
+    them in `export_order`, which `{index}` counts in).
 
-    A file that fails is reported and the rest continue. Setting `cancel` lets files already
-    being written finish and skips the others, so only complete files are left behind.
-    Ctrl+C does the same, then raises ExportInterrupted, which carries the report."""
+    The target is created if missing and tried for writing first: one that cannot take files
+    raises TargetError before anything is exported. After that a file that fails is reported
+    and the rest continue. Setting `cancel` lets files already being written finish and skips
+    the others, so only complete files are left behind. Ctrl+C does the same, then raises
+    ExportInterrupted, which carries the report."""
     settings.validate()
     validate_template(settings.name_template)
+    prepare_target(target)
     started = time.monotonic()
     cancel = cancel or threading.Event()
     jobs = [
         _Job(DraftFacts.of(draft), draft.path, render_name(settings.name_template, draft, index))
         for index, draft in enumerate(drafts, start=1)
     ]
-    sweep = _FolderSweep()
+    sweep = FolderSweep()
     workers = max(1, workers)
     interrupted: KeyboardInterrupt | None = None
     with (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 Colour = tuple[int, int, int]
@@ -45,6 +45,15 @@ class Resize:
         if self.mode == ResizeMode.LONG_EDGE:
             return f"long edge {self.width} px"
         return f"{self.width}×{self.height} {self.mode.value}"
+
+
+class MetadataChoice(StrEnum):
+    """What the three metadata fields can mean together, as one choice (what the CLI's
+    default, --sidecar and --strip-metadata say)."""
+
+    EMBED = "embed"  # in each converted file; an Original copy stays byte for byte
+    EMBED_AND_SIDECAR = "embed+sidecar"  # also a .json beside each, and an .xmp beside Originals
+    STRIP = "strip"  # none at all
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +109,22 @@ class ExportSettings:
     @property
     def writes_sidecars(self) -> bool:
         return self.sidecar and not self.strip_metadata
+
+    @property
+    def metadata(self) -> MetadataChoice:
+        """The choice these fields amount to; sidecars without embedding (a hand-edited
+        preset) count as both, since the choice has no such option."""
+        if self.strip_metadata or not (self.embed_metadata or self.sidecar):
+            return MetadataChoice.STRIP
+        return MetadataChoice.EMBED_AND_SIDECAR if self.sidecar else MetadataChoice.EMBED
+
+    def with_metadata(self, choice: MetadataChoice) -> ExportSettings:
+        return replace(
+            self,
+            embed_metadata=choice != MetadataChoice.STRIP,
+            sidecar=choice == MetadataChoice.EMBED_AND_SIDECAR,
+            strip_metadata=choice == MetadataChoice.STRIP,
+        )
 
 
 @dataclass(frozen=True, slots=True)

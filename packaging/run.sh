@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets up everything on first use, then runs Draft Studio with the given arguments.
+# Sets up everything on first use (saying so on stderr), then runs Draft Studio with the given
+# arguments: none starts the app, a command (`generate …`) the command line.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bash "$here/dev/system-packages.sh"
-source "$here/dev/venv.sh"
+bash "$here/dev/venv.sh"
 exec "$here/../.venv/bin/draft-studio" "$@"

@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 bash packaging/dev/system-packages.sh
-source packaging/dev/venv.sh dev
+bash packaging/dev/venv.sh dev
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

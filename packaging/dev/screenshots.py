@@ -1,8 +1,8 @@
 """Takes the README's screenshots: the real app, on a real X server, against the sandbox.
 
 Run through `bash packaging/dev/screenshots.sh`, which starts Xvfb; writes
-resources/screenshots/main-window.png, compare.png, export.png, shortcuts.png,
-refine-panel.png, family.png and refined-vs-parent.png.
+resources/screenshots/first-window.png, main-window.png, grid-16x9.png, compare.png,
+export.png, shortcuts.png, refine-panel.png, family.png and refined-vs-parent.png.
 """
 
 from __future__ import annotations
@@ -68,6 +68,10 @@ async def _shoot(app: object) -> int:
     window.resize(1440, 900)
     window.show()
     await services.start()
+    OUT.mkdir(parents=True, exist_ok=True)
+    # What a newcomer without a key sees first: the welcome, before choosing the sandbox.
+    await _settle(0.8)
+    window.grab().save(str(OUT / "first-window.png"))
     window.pages.setCurrentIndex(0)
     studio = services.studio
     for prompt, aspect, count in BATCHES:
@@ -96,8 +100,8 @@ async def _shoot(app: object) -> int:
     if row is not None:
         window.grid.setCurrentIndex(services.drafts.index(row, 0))
     await _settle(1.0)
-    OUT.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(OUT / "main-window.png"))
+    await _grid_of_wide_batch(window, done[0].id)
 
     studio.stop()
     window.grid.selectionModel().clearSelection()
@@ -127,11 +131,21 @@ async def _shoot(app: object) -> int:
     sheet = window.dialogs.cheat_sheet
     if sheet is not None:
         await _settle(0.5)
-        sheet.grab().save(str(OUT / "shortcuts.png"))
+        window.grab().save(str(OUT / "shortcuts.png"))
         sheet.close()
     window.close()
     await services.aclose()
     return 0
+
+
+async def _grid_of_wide_batch(window: MainWindow, draft_id: int) -> None:
+    """The grid alone, scrolled to the 16:9 batch: cells follow the batch's shape."""
+    row = window.services.drafts.row_of(draft_id)
+    if row is None:
+        return
+    window.grid.scrollTo(window.services.drafts.index(row, 0))
+    await _settle(0.8)
+    window.grid.grab().save(str(OUT / "grid-16x9.png"))
 
 
 async def _derived(window: MainWindow, first: int, second: int) -> None:

@@ -3,11 +3,17 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bash "$root/packaging/dev/system-packages.sh"
-source "$root/packaging/dev/venv.sh"
+bash "$root/packaging/dev/venv.sh"
 display=":$((90 + RANDOM % 100))"
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
-trap 'kill $xvfb' EXIT
 sleep 1
-DISPLAY="$display" QT_QPA_PLATFORM=xcb "$root/.venv/bin/python" "$root/packaging/dev/screenshots.py"
-echo "Wrote main-window, compare, export, shortcuts, refine-panel, family and refined-vs-parent.png in $root/resources/screenshots"
+# A throwaway keyring in a private D-Bus session: the app as a desktop user has it, and the
+# developer's own keyring untouched.
+keyring_home="$(mktemp -d)"
+trap 'kill $xvfb; rm -rf "$keyring_home"' EXIT
+DISPLAY="$display" QT_QPA_PLATFORM=xcb XDG_DATA_HOME="$keyring_home" dbus-run-session -- sh -c '
+  echo -n "draft-studio-shots" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  exec "$1/.venv/bin/python" "$1/packaging/dev/screenshots.py"
+' sh "$root"
+echo "Wrote first-window, main-window, grid-16x9, compare, export, shortcuts, refine-panel, family and refined-vs-parent.png in $root/resources/screenshots"

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  dbus dbus-x11 gnome-keyring
+  python3-venv dbus dbus-x11 gnome-keyring
   libegl1 libgl1 libfontconfig1 libxkbcommon0 libdbus-1-3
   xvfb xdotool imagemagick libimage-exiftool-perl
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
@@ -24,6 +24,7 @@ if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "Please install as root: ${missing[*]}" >&2; exit 1; }
   sudo="sudo"
 fi
-echo "Installing Debian packages: ${missing[*]}" >&2
+echo "Installing Debian packages (a minute or two): ${missing[*]}…" >&2
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "Debian packages installed (${SECONDS} s)." >&2

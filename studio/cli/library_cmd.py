@@ -9,11 +9,16 @@ import sys
 import time
 from typing import Any
 
-from studio.cli import arguments
+from studio.cli import arguments, columns
 from studio.cli.context import CliContext
 from studio.cli.errors import EXIT_OK, CliError
 from studio.core.domain import Derivation, Flag
 from studio.core.library import DraftRecord, LibraryError
+
+# `library list`: a flag as one letter, the prompt cut to 40 cells.
+_MARKS = {Flag.PICK: "P", Flag.REJECT: "X", Flag.NONE: "-"}
+_PROMPT_CELLS = 40
+_RIGHT_ALIGNED = frozenset({0, 7})  # the id and the seed
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -55,17 +60,29 @@ def run_list(args: argparse.Namespace, context: CliContext) -> int:
     if args.json:
         sys.stdout.write(json.dumps([_entry(d) for d in drafts]) + "\n")
         return EXIT_OK
-    for draft in drafts:
-        marks = {Flag.PICK: "P", Flag.REJECT: "X", Flag.NONE: "-"}[draft.flag]
-        stars = "★" * draft.rating
-        where = str(draft.path) if draft.path else (draft.error_message or "")
-        origin = f"  {draft.derivation.value} of {draft.parent_id}" if draft.derivation else ""
-        sys.stdout.write(
-            f"{draft.id:>6}  {draft.status.value:<11} {marks} {stars:<5} "
-            f"{draft.model} {draft.aspect} seed {draft.seed}  {draft.prompt[:40]!r}{origin}"
-            f"  {where}\n"
-        )
+    rows = [_row(draft) for draft in drafts]
+    for line in columns.table(rows, right=_RIGHT_ALIGNED):
+        sys.stdout.write(line + "\n")
     return EXIT_OK
+
+
+def _row(draft: DraftRecord) -> list[str]:
+    """id, status, flag, rating, model, aspect, seed, prompt, origin, file or error."""
+    origin = f"{draft.derivation.value} of {draft.parent_id}" if draft.derivation else ""
+    where = str(draft.path) if draft.path else columns.one_line(draft.error_message or "")
+    return [
+        str(draft.id),
+        draft.status.value,
+        _MARKS[draft.flag],
+        "★" * draft.rating,
+        draft.model,
+        draft.aspect,
+        "seed",
+        str(draft.seed),
+        columns.clip(draft.prompt, _PROMPT_CELLS),
+        origin,
+        where,
+    ]
 
 
 def _node(draft: DraftRecord, children: dict[int | None, list[DraftRecord]]) -> dict[str, Any]:

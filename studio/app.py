@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
+import sqlite3
 import sys
 from contextlib import suppress
 from types import TracebackType
 
 from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
-from studio.core.library import Library
-from studio.core.logs import setup_logging
+from studio.core.library import Library, LibraryOpenError, move_aside
+from studio.core.library.opening import classified
+from studio.core.logs import setup_logging, where_details_are
 from studio.core.paths import AppPaths
 from studio.core.secrets import KeyStore
 from studio.models.backends import BackendFactory
@@ -28,6 +31,8 @@ from studio.models.studio import StudioModel
 from studio.models.tasks import TaskRunner
 from studio.models.thumbnails import ThumbnailCache
 
+log = logging.getLogger(__name__)
+
 # SIGHUP is POSIX only.
 _END_SIGNALS = tuple(
     s for s in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGHUP", None)) if s is not None
@@ -41,6 +46,7 @@ async def build_services(
     key_store: KeyStore | None = None,
     *,
     sandbox_in_process: bool = False,
+    sandbox_only: bool = False,
 ) -> Services:
     """Everything the window needs to show the library, and nothing slow: the key, the SDK,
     the sandbox and the engine come with `Services.start`, once the window is up."""
@@ -51,6 +57,9 @@ async def build_services(
     setup_logging(paths.logs, key_store.known_secrets)
     backends = BackendFactory(settings.settings, in_process=sandbox_in_process)
     library = await asyncio.to_thread(Library.open, paths.library)
+    thumbnails = ThumbnailCache()
+    drafts = DraftListModel(library, thumbnails)
+    _read_all(drafts, library)
     studio = StudioModel(library, settings.settings)
     keys = KeyModel(key_store, tasks, settings=settings, base_url=None)
     current = settings.settings
@@ -58,9 +67,6 @@ async def build_services(
         studio.catalog, tasks, current.default_model, current.default_aspect, current.default_size
     )
     prompt.history = list(current.recent_prompts)
-    thumbnails = ThumbnailCache()
-    drafts = DraftListModel(library, thumbnails)
-    drafts.reload()
     studio.engine_event.connect(drafts.apply)
     culling = CullingModel(library)
     family = FamilyModel(library)
@@ -80,7 +86,103 @@ async def build_services(
         family=family,
         thumbnails=thumbnails,
         drafts=drafts,
+        sandbox_only=sandbox_only,
     )
+
+
+def _read_all(drafts: DraftListModel, library: Library) -> None:
+    """The first full read. Damage deeper in the file than opening reads shows here, and is
+    told as a library that cannot be opened."""
+    try:
+        with classified(library.root, sqlite_only=True):
+            drafts.reload()
+    except LibraryOpenError:
+        with suppress(sqlite3.Error):  # closing meets the same damage, and closes anyway
+            library.close()
+        raise
+
+
+async def _open_services(
+    ends: _EndRequests, library_override: str | None, sandbox_only: bool
+) -> Services | None:
+    """The services, once a library opens. Until then the user is asked what to do: move a
+    damaged file aside, choose another folder, try again, or quit (None)."""
+    from studio.ui.library_problem import LibraryAction, LibraryAnswer, LibraryProblemDialog
+
+    problem: LibraryOpenError | None = None
+    while True:
+        if problem is None:
+            try:
+                return await build_services(library_override, sandbox_only=sandbox_only)
+            except LibraryOpenError as exc:
+                log.warning("%s", exc, exc_info=exc)
+                problem = exc
+        answers: list[LibraryAnswer] = []
+        if not ends.asked:
+            dialog = LibraryProblemDialog(problem)
+            dialog.chosen.connect(answers.append)
+            await _shown(dialog, ends)
+        if not answers or answers[0].action is LibraryAction.QUIT:
+            sys.stderr.write(f"draft-studio: {problem}\n")
+            return None
+        answer, root, problem = answers[0], problem.root, None
+        if answer.action is LibraryAction.CHOOSE_FOLDER:
+            library_override = str(answer.folder)
+        elif answer.action is LibraryAction.MOVE_ASIDE:
+            try:
+                moved = await asyncio.to_thread(move_aside, root)
+            except LibraryOpenError as exc:
+                problem = exc
+            else:
+                log.info("moved the damaged library file aside, to %s", moved)
+
+
+async def _shown(dialog: QDialog, ends: _EndRequests) -> None:
+    """Shows `dialog` and returns once it is closed: no nested event loop (no exec()), and a
+    request to end the app closes it."""
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def on_finished(_: int) -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    dialog.finished.connect(on_finished)
+    ends.requested.connect(dialog.reject)
+    dialog.show()
+    try:
+        await closed
+    finally:
+        ends.requested.disconnect(dialog.reject)
+        dialog.deleteLater()
+
+
+class _UnexpectedErrors:
+    """sys.excepthook while the app runs. An exception nothing caught (in a Qt slot, say) goes
+    to the log with its traceback; the user gets one sentence naming the log file, on stderr
+    and, once the window is up, in its banner."""
+
+    def __init__(self) -> None:
+        self.tasks: TaskRunner | None = None
+        self._previous = sys.excepthook
+
+    def __enter__(self) -> _UnexpectedErrors:
+        self._previous, sys.excepthook = sys.excepthook, self._report
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        sys.excepthook = self._previous
+
+    def _report(
+        self, kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        if not issubclass(kind, Exception):  # KeyboardInterrupt, SystemExit: not errors
+            self._previous(kind, error, trace)
+            return
+        log.error("unexpected error", exc_info=(kind, error, trace))
+        sentence = f"Something went wrong; {where_details_are()}."
+        sys.stderr.write(f"draft-studio: {sentence}\n")
+        if self.tasks is not None:
+            self.tasks.failed.emit("", sentence)
 
 
 class StudioApplication(QApplication):
@@ -184,14 +286,26 @@ async def _painted(window: QWidget, closed: asyncio.Event) -> None:
         closing.cancel()
 
 
-async def run_app(app: StudioApplication, library_override: str | None = None) -> int:
+async def run_app(
+    app: StudioApplication, library_override: str | None = None, *, sandbox_only: bool = False
+) -> int:
     """Shows the window first, then starts what is slow. Closing the window, a signal or the
     session's end all leave through the same door: the window closes, then everything that
     was started is closed (requests cancelled, the library and the sandbox process closed)."""
     from studio.ui.main_window import MainWindow
 
-    with _EndRequests(app) as ends:
-        services = await build_services(library_override)
+    with _EndRequests(app) as ends, _UnexpectedErrors() as unexpected:
+        try:
+            services = await _open_services(ends, library_override, sandbox_only)
+        except Exception:
+            log.exception("Draft Studio could not start")
+            sentence = f"Draft Studio could not start; {where_details_are()}."
+            sys.stderr.write(f"draft-studio: {sentence}\n")
+            await _shown(QMessageBox(QMessageBox.Icon.Critical, "Draft Studio", sentence), ends)
+            return 1
+        if services is None:
+            return 1
+        unexpected.tasks = services.tasks
         # A loop ending under us (QCoreApplication.exit from elsewhere) still closes all.
         app.aboutToQuit.connect(services.close_now)
         try:

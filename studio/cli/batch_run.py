@@ -20,6 +20,7 @@ from studio.cli.progress import ProgressPrinter
 from studio.core.domain import ErrorKind, SlotStatus
 from studio.core.engine import BatchPlan, JobEngine, QueuePaused
 from studio.core.library import DraftRecord, Library
+from studio.core.money import noted, priced, spent
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
@@ -47,23 +48,23 @@ def run_plan(
     out: Path | None,
 ) -> int:
     """Sends the plan and prints its summary; the exit code says how it went."""
+    billed = not args.sandbox
     # Before anything is sent, whatever the output mode; --json has it in the summary too.
-    sys.stderr.write(f"{estimate_line(plan, context)}\n")
+    sys.stderr.write(f"{estimate_line(plan, context, billed)}\n")
     summary, code = asyncio.run(_run(plan, args, context, library))
-    summary["estimate"] = plan.estimate_json(context.catalog.get(plan.record.model).label)
+    label = context.catalog.get(plan.record.model).label
+    summary["estimate"] = plan.estimate_json(label, billed)
     if out is not None:
         _copy_out(summary["images"], out)
     _report(summary, args.json)
     return code
 
 
-def estimate_line(plan: BatchPlan, context: CliContext) -> str:
+def estimate_line(plan: BatchPlan, context: CliContext, billed: bool) -> str:
     label = context.catalog.get(plan.record.model).label
     noun = "image" if plan.count == 1 else "images"
-    return (
-        f"{plan.count} {noun} on {label} · {plan.record.size}: "
-        f"{plan.count} × ${plan.unit_price:.4f} = ${plan.total_price:.2f}"
-    )
+    price = priced(plan.count, plan.unit_price, billed)
+    return noted(f"{plan.count} {noun} on {label} · {plan.record.size}: {price}", billed)
 
 
 async def _run(
@@ -80,6 +81,7 @@ async def _run(
                 max_concurrency=getattr(args, "max_concurrency", None) or settings.max_concurrency,
                 session_budget_usd=args.budget or settings.session_budget_usd,
                 daily_budget_usd=settings.daily_budget_usd,
+                billed=not args.sandbox,
             )
             progress = ProgressPrinter(engine, plan.count)
             engine.subscribe(progress)
@@ -93,8 +95,8 @@ async def _run(
                 # Cancels whatever is still queued or in flight; the library records each.
                 await engine.aclose()
                 progress.finish()
-    results = library.drafts_of_batch(drafts[0].batch_id)
-    summary = _summary(plan.count, results, engine.stats.session_spent_usd, started)
+    batch_id = drafts[0].batch_id
+    summary = _summary(plan.count, batch_id, library.drafts_of_batch(batch_id), engine, started)
     summary["signal"] = interrupts.name
     if interrupts.exit_code is not None:
         return summary, interrupts.exit_code
@@ -115,7 +117,7 @@ async def _settle(engine: JobEngine) -> QueuePaused | None:
 
 
 def _summary(
-    requested: int, drafts: list[DraftRecord], spend: float, started: float
+    requested: int, batch_id: int, drafts: list[DraftRecord], engine: JobEngine, started: float
 ) -> dict[str, Any]:
     wall = time.monotonic() - started
     arrived = [d for d in drafts if d.status == SlotStatus.SUCCEEDED]
@@ -131,10 +133,14 @@ def _summary(
         "blocked": sum(blocked.values()),
         "blocked_reasons": dict(blocked),
         "failed": dict(failed),
-        "spend_usd": round(spend, 4),
+        # Slots a budget stopped before they were sent: no draft was recorded for them.
+        "not_sent": engine.stats.not_sent,
+        "spend_usd": round(engine.stats.session_spent_usd, 4),
+        # False on the sandbox: spend_usd is then what the same work would cost on Gemini.
+        "billed": engine.billed,
         "wall_s": round(wall, 2),
         "images_per_minute": round(len(arrived) * 60 / wall, 1) if wall > 0 else 0.0,
-        "batch_id": drafts[0].batch_id if drafts else None,
+        "batch_id": batch_id,
         "images": [
             {"id": d.id, "path": str(d.path), "seed": d.seed, "slot": d.slot} for d in arrived
         ],
@@ -155,10 +161,11 @@ def _report(summary: dict[str, Any], as_json: bool) -> None:
         sys.stdout.write(json.dumps(summary) + "\n")
         return
     failed = ", ".join(f"{reason} {count}" for reason, count in summary["failed"].items())
+    money = noted(spent(summary["spend_usd"], summary["billed"]), summary["billed"])
     lines = [
         f"{summary['succeeded']} of {summary['requested']} images arrived"
         f" in {summary['wall_s']:.1f} s ({summary['images_per_minute']:.0f} per minute),"
-        f" ${summary['spend_usd']:.2f} spent.",
+        f" {money}.",
     ]
     if summary["signal"]:
         lines.append(f"Stopped by {summary['signal']}: nothing more was sent.")
@@ -166,6 +173,8 @@ def _report(summary: dict[str, Any], as_json: bool) -> None:
         lines.append(f"Blocked: {summary['blocked']}.")
     if failed:
         lines.append(f"Failed: {failed}.")
+    if summary["not_sent"]:
+        lines.append(f"{summary['not_sent']} not sent: budget reached.")
     lines.extend(summary["messages"])
     if {"invalid_key", "permission"} & set(summary["failed"]):
         lines.append("Run 'draft-studio key set' to store a valid key, or 'key test' to check it.")

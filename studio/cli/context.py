@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studio.cli.errors import EXIT_KEY, CliError
+from studio.cli.errors import EXIT_FAILED, EXIT_KEY, LOG_ONLY, CliError
 from studio.core.catalog import Catalog
-from studio.core.library import Library
-from studio.core.library.schema import SchemaTooNew
+from studio.core.library import Library, LibraryOpenError
+from studio.core.library.opening import classified
 from studio.core.logs import RedactingFilter, setup_logging
 from studio.core.paths import AppPaths
 from studio.core.secrets import KeyringUnavailable, KeyStore
@@ -52,17 +52,15 @@ class CliContext:
 
     @contextmanager
     def library(self) -> Iterator[Library]:
+        """The open library; one that cannot be opened, or turns out damaged deeper in the
+        file than opening reads, ends the command with its one sentence."""
+        root = self.paths.library
         try:
-            library = Library.open(self.paths.library)
-        except SchemaTooNew as exc:
-            raise CliError(str(exc), 1) from None
-        except OSError as exc:
-            message = f"Cannot open the library at {self.paths.library}: {exc.strerror}."
-            raise CliError(message, 1) from None
-        try:
-            yield library
-        finally:
-            library.close()
+            with classified(root, sqlite_only=True), Library.open(root) as library:
+                yield library
+        except LibraryOpenError as exc:
+            logging.getLogger("studio.library").info("%s", exc, exc_info=exc, extra=LOG_ONLY)
+            raise CliError(str(exc), EXIT_FAILED) from None
 
     def api_key(self) -> str:
         try:
@@ -105,10 +103,18 @@ class CliContext:
                 server.stop()
 
 
+class _OneLine(logging.Formatter):
+    """A record as one line: its traceback, if any, is for the log file."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"draft-studio: {record.getMessage()}"
+
+
 def stderr_logging(keys: KeyStore, verbose: bool) -> None:
     handler = logging.StreamHandler()
     handler.setLevel(logging.INFO if verbose else logging.WARNING)
-    handler.setFormatter(logging.Formatter("draft-studio: %(message)s"))
+    handler.setFormatter(_OneLine())
+    handler.addFilter(lambda record: not getattr(record, "log_only", False))
     handler.addFilter(RedactingFilter(keys.known_secrets))
     logging.getLogger().addHandler(handler)
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from studio import __version__
 from studio.cli.context import CliContext, stderr_logging
-from studio.cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, CliError
+from studio.cli.errors import EXIT_INTERRUPTED, EXIT_USAGE, CliError, report_unexpected
 from studio.core.secrets import GOOGLE_KEY_PATTERN
 
 Configure = Callable[[argparse.ArgumentParser], None]
+
+# As a command killed by SIGPIPE reports itself to the shell (128 + 13).
+EXIT_BROKEN_PIPE = 141
 
 # Each command's arguments are defined by `configure` in its module, which is imported only
 # when that command runs or shows its help: what a command imports (the SDK, the engine,
@@ -80,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="draft-studio",
         description="Generate, pick and ship AI image drafts.",
+        epilog="With no COMMAND it starts the desktop app: draft-studio [--library PATH] "
+        "[--sandbox] (--sandbox: the offline sandbox even when a key is set).",
     )
     parser.add_argument("--version", action="version", version=f"draft-studio {__version__}")
     parser.add_argument(
@@ -95,6 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            return _run(argv)
+        finally:
+            # What is still buffered goes now, while a closed pipe can still be caught.
+            if sys.stdout is not None:
+                sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): nothing more to say, and no one to say it to.
+        # Later writes, the interpreter's last flush included, go nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         context = CliContext.create(args.library)
@@ -105,8 +125,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        raise
     except Exception:
-        logging.getLogger("studio").exception("unexpected error")
-        sys.stderr.write("draft-studio: unexpected error; details are in the log.\n")
-        return 1
+        return report_unexpected()
     return code

@@ -15,6 +15,7 @@ from studio.core.engine import (
     SlotRetrying,
     SlotSucceeded,
 )
+from studio.core.money import cost, noted
 
 
 class ProgressPrinter:
@@ -34,10 +35,12 @@ class ProgressPrinter:
     def _counts(self) -> str:
         stats = self.engine.stats
         done = stats.succeeded + stats.blocked + stats.failed + stats.cancelled
-        return (
+        billed = self.engine.billed
+        return noted(
             f"[{done}/{self.total}] {stats.succeeded} ok, {stats.blocked} blocked, "
             f"{stats.failed} failed · {stats.in_flight} in flight (limit {stats.concurrency})"
-            f" · ${stats.session_spent_usd:.2f} · {stats.images_per_minute():.0f} img/min"
+            f" · {cost(stats.session_spent_usd, billed)} · {stats.images_per_minute():.0f} img/min",
+            billed,
         )
 
     def _status_line(self, event: EngineEvent) -> None:

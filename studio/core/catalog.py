@@ -8,12 +8,13 @@ from typing import Any
 
 DRAFT_MODEL = "gemini-3.1-flash-lite-image"
 
+# In the order of RATIO_GROUPS below, so that lists of them lead with the everyday shapes.
 ALL_RATIOS: tuple[str, ...] = (
-    "1:1", "1:4", "4:1", "1:8", "8:1", "2:3", "3:2",
-    "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9",
+    "1:1", "16:9", "3:2", "4:3", "21:9", "5:4", "9:16",
+    "2:3", "3:4", "4:5", "4:1", "8:1", "1:4", "1:8",
 )  # fmt: skip
 CLASSIC_RATIOS: tuple[str, ...] = (
-    "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9", "21:9",
+    "1:1", "16:9", "3:2", "4:3", "21:9", "5:4", "9:16", "2:3", "3:4", "4:5",
 )  # fmt: skip
 
 # Output pixel sizes at 1K, from Google's published table; the four extreme ratios keep
@@ -35,6 +36,65 @@ _ONE_K_PIXELS: dict[str, tuple[int, int]] = {
     "8:1": (3072, 384),
 }
 _SIZE_SCALE: dict[str, float] = {"512": 0.5, "1K": 1.0, "2K": 2.0, "4K": 4.0}
+RATIO_NAMES = frozenset(_ONE_K_PIXELS)
+
+
+@dataclass(frozen=True, slots=True)
+class RatioChoice:
+    ratio: str
+    hint: str  # what the shape is for, in a few words
+
+
+@dataclass(frozen=True, slots=True)
+class RatioGroup:
+    title: str
+    choices: tuple[RatioChoice, ...]
+
+
+# The ratios by what people make with them, the everyday shapes first: an aspect picker
+# lists them in this order, under these titles.
+RATIO_GROUPS: tuple[RatioGroup, ...] = (
+    RatioGroup("Square", (RatioChoice("1:1", "avatar, feed"),)),
+    RatioGroup(
+        "Landscape",
+        (
+            RatioChoice("16:9", "YouTube thumbnail, slide"),
+            RatioChoice("3:2", "photo print"),
+            RatioChoice("4:3", "classic photo, tablet"),
+            RatioChoice("21:9", "cinematic, website hero"),
+            RatioChoice("5:4", "large print, frame"),
+        ),
+    ),
+    RatioGroup(
+        "Portrait",
+        (
+            RatioChoice("9:16", "story, short"),
+            RatioChoice("2:3", "poster, pin"),
+            RatioChoice("3:4", "phone photo, product"),
+            RatioChoice("4:5", "feed post"),
+        ),
+    ),
+    RatioGroup(
+        "Banners",
+        (
+            RatioChoice("4:1", "site header, LinkedIn banner"),
+            RatioChoice("8:1", "leaderboard ad, strip"),
+            RatioChoice("1:4", "skyscraper ad"),
+            RatioChoice("1:8", "tall side banner"),
+        ),
+    ),
+)
+
+
+def ratio_groups(ratios: Iterable[str]) -> list[RatioGroup]:
+    """RATIO_GROUPS cut down to these ratios (a model's), empty groups left out."""
+    offered = set(ratios)
+    groups = []
+    for group in RATIO_GROUPS:
+        choices = tuple(choice for choice in group.choices if choice.ratio in offered)
+        if choices:
+            groups.append(RatioGroup(group.title, choices))
+    return groups
 
 
 def pixel_size(aspect: str, size: str) -> tuple[int, int]:

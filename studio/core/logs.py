@@ -53,6 +53,13 @@ class RedactingFilter(logging.Filter):
 class _StudioFileHandler(RotatingFileHandler):
     """Marks the handler setup_logging owns, so a second call replaces it."""
 
+    failed = False  # a record could not be written (a full disk)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        # logging's default prints its own traceback on stderr, over the sentence the user
+        # is reading; a log that cannot be written is said so where it is pointed at.
+        self.failed = True
+
 
 def setup_logging(
     log_dir: Path,
@@ -74,3 +81,26 @@ def setup_logging(
     for name in _QUIETED_LOGGERS:
         logging.getLogger(name).setLevel(max(level, logging.WARNING))
     return path
+
+
+def _file_handler() -> _StudioFileHandler | None:
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, _StudioFileHandler):
+            return handler
+    return None
+
+
+def current_log_file() -> Path | None:
+    """The file setup_logging sends the log to, None before it ran."""
+    handler = _file_handler()
+    return Path(handler.baseFilename) if handler is not None else None
+
+
+def where_details_are() -> str:
+    """Ends a sentence about an unexpected error: "details are in <the log file>"."""
+    handler = _file_handler()
+    if handler is None:
+        return "details are in the log"
+    if handler.failed:
+        return f"the log {handler.baseFilename} could not be written"
+    return f"details are in {handler.baseFilename}"

@@ -40,6 +40,8 @@ class Settings:
     api_version: str | None = None  # None: the SDK's default
     model_overrides: tuple[dict[str, Any], ...] = ()
     recent_prompts: tuple[str, ...] = ()  # newest first
+    # Off: after Generate the new batch's first tile takes focus, ready for culling keys.
+    keep_focus_in_prompt: bool = False
     # What load() had to fix, in words for the user; never saved.
     warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
@@ -157,6 +159,9 @@ class _Reader:
             api_version=self._api_version(data),
             model_overrides=tuple(overrides),
             recent_prompts=self._prompts(data.get("recent_prompts", [])),
+            keep_focus_in_prompt=self._switch(
+                data, "keep_focus_in_prompt", default.keep_focus_in_prompt
+            ),
             warnings=tuple(self._warnings),
         )
 
@@ -179,6 +184,12 @@ class _Reader:
         value = data.get(name, default)
         if not isinstance(value, str):
             return self._reject(name, value, "is not text", default)
+        return value
+
+    def _switch(self, data: dict[str, Any], name: str, default: bool) -> bool:
+        value = data.get(name, default)
+        if not isinstance(value, bool):
+            return self._reject(name, value, "is not true or false", default)
         return value
 
     def _concurrency(self, data: dict[str, Any], default: int) -> int:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.core.catalog import Catalog
 from studio.core.domain import ErrorKind, FailedOutcome
+from studio.core.logs import where_details_are
 from studio.core.secrets import (
     BackendInfo,
     KeyringUnavailable,
@@ -214,7 +215,7 @@ class KeyModel(QObject):
         self._pending -= 1
         if not task.cancelled() and task.exception() is not None:
             # The TaskRunner logs and reports the details; the user gets a calm sentence.
-            self._status = "Something went wrong with the key; the details are in the log."
+            self._status = f"Something went wrong with the key; {where_details_are()}."
         self.changed.emit()
 
     async def _refresh(self) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from studio.core.gemini import ImageBackend
 from studio.core.library import Library
 from studio.core.paths import AppPaths
-from studio.core.secrets import KeyringUnavailable, KeyStore
+from studio.core.secrets import ApiKey, KeyringUnavailable, KeyStore
 from studio.models.backends import BackendFactory
 from studio.models.culling import CullingModel
 from studio.models.derive import DeriveModel
@@ -48,6 +48,7 @@ class Services:
     family: FamilyModel
     thumbnails: ThumbnailCache
     drafts: DraftListModel
+    sandbox_only: bool = False  # `draft-studio --sandbox`: the sandbox even with a key
     _closed: bool = field(default=False, init=False)
 
     def start(self) -> asyncio.Task[None]:
@@ -57,9 +58,14 @@ class Services:
         self.keys.refresh()
         return self.tasks.run(self._connect(), "Starting the engine")
 
+    def engine_key(self) -> ApiKey | None:
+        """The key the engine sends with, None for the sandbox. Reads the keyring: call it
+        through asyncio.to_thread."""
+        return None if self.sandbox_only else self.key_store.resolve()
+
     async def _connect(self) -> None:
         try:
-            key = await asyncio.to_thread(self.key_store.resolve)
+            key = await asyncio.to_thread(self.engine_key)
         except KeyringUnavailable as exc:
             log.warning("%s", exc)
             key = None

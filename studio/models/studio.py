@@ -27,6 +27,7 @@ from studio.core.engine import (
 )
 from studio.core.gemini import ImageBackend
 from studio.core.library import DraftRecord, Library, LibraryError
+from studio.core.logs import where_details_are
 from studio.core.settings import Settings
 from studio.models.engine_thread import EngineThread
 
@@ -127,10 +128,11 @@ class StudioModel(QObject):
                     max_concurrency=settings.max_concurrency,
                     session_budget_usd=settings.session_budget_usd,
                     daily_budget_usd=settings.daily_budget_usd,
+                    billed=not sandbox,
                 )
             except Exception:
                 log.exception("starting the engine failed")
-                self._engine_refused.emit("The engine did not start; details are in the log.")
+                self._engine_refused.emit(f"The engine did not start; {where_details_are()}.")
                 self._engine_built.emit(None)
                 return
             engine.subscribe(self._posted.emit)
@@ -166,7 +168,7 @@ class StudioModel(QObject):
                 self._engine_refused.emit(str(exc))
             except Exception:
                 log.exception("%s failed", what)
-                self._engine_refused.emit(f"{what} failed; details are in the log.")
+                self._engine_refused.emit(f"{what} failed; {where_details_are()}.")
 
         if self._waiting is not None:
             self._waiting.append(guarded)
@@ -236,6 +238,7 @@ class StudioModel(QObject):
         def switch(engine: JobEngine) -> None:
             old = engine.backend
             engine.backend = backend
+            engine.billed = not sandbox
             pause = engine.pause_reason
             if pause is not None and pause.kind in (ErrorKind.INVALID_KEY, ErrorKind.PERMISSION):
                 engine.resume()

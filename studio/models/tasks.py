@@ -9,6 +9,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from studio.core.logs import where_details_are
+
 log = logging.getLogger(__name__)
 
 
@@ -35,7 +37,8 @@ class TaskRunner(QObject):
         error = task.exception()
         if error is not None:
             log.error("%s failed", what, exc_info=error)
-            self.failed.emit(what, f"{what} failed: {error}")
+            reason = str(error).rstrip(".") or type(error).__name__
+            self.failed.emit(what, f"{what} failed ({reason}); {where_details_are()}.")
 
     @property
     def pending(self) -> int:

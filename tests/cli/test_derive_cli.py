@@ -70,6 +70,7 @@ def test_refine_two_drafts_with_the_generate_summary_and_a_cost_preview() -> Non
         "size": "2K",
         "unit_usd": 0.101,
         "total_usd": 0.202,
+        "billed": False,  # on the sandbox: what it would cost
     }
     assert summary["spend_usd"] == pytest.approx(0.202, abs=0.01)
     drafts = by_id()
@@ -85,7 +86,10 @@ def test_refine_two_drafts_with_the_generate_summary_and_a_cost_preview() -> Non
 def test_the_cost_line_comes_before_any_image() -> None:
     result = run_cli("vary", "1", "-n", "3", "--sandbox")
     assert result.code == 0, str(result)
-    assert result.stderr_lines[0] == "3 images on Nano Banana 2 Lite · 1K: 3 × $0.0336 = $0.10"
+    assert result.stderr_lines[0] == (
+        "3 images on Nano Banana 2 Lite · 1K: 3 × $0.0336 would cost $0.10 · "
+        "sandbox: nothing billed"
+    )
 
 
 def test_edit_chain_and_vary_with_the_family_tree() -> None:

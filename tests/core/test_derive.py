@@ -298,7 +298,7 @@ async def test_cost_before_sending_and_budget_caps(engine_factory, sandbox, libr
     refine = plan_derivation(
         DeriveOrder(Derivation.REFINE, (parent.id,), model=PRO, size="4K"), library, engine.catalog
     )
-    assert refine.estimate_json("Nano Banana Pro")["total_usd"] == 0.24
+    assert refine.estimate_json("Nano Banana Pro", True)["total_usd"] == 0.24
 
     capped, _ = engine_factory(session_budget_usd=0.25)  # two 2K refines fit, a third does not
     drafts = capped.submit_plan(

@@ -219,7 +219,7 @@ async def test_cancel_batch_leaves_other_batches(engine_factory, sandbox, librar
 async def test_budget_cap_holds_under_concurrency(engine_factory, sandbox, library):
     sandbox.config.latency_s = 0.2
     engine, events = engine_factory(max_concurrency=16, session_budget_usd=0.15)
-    engine.submit(spec(count=20))
+    drafts = engine.submit(spec(count=20))
     await engine.wait_idle(until_stalled=True)
     # 0.15 / 0.0336 = 4.46: four requests fit, the fifth would overshoot.
     assert sandbox.stats.accepted == 4
@@ -232,7 +232,11 @@ async def test_budget_cap_holds_under_concurrency(engine_factory, sandbox, libra
     assert sandbox.stats.accepted == 7
     engine.abandon_waiting(ErrorKind.BUDGET, "Budget reached.")
     await engine.wait_idle()
-    assert engine.stats.failed == 13
+    # The 13 never sent leave no failed drafts behind, only their count on the batch.
+    assert (engine.stats.failed, engine.stats.not_sent) == (0, 13)
+    kept = library.drafts_of_batch(drafts[0].batch_id)
+    assert [d.status for d in kept] == [SlotStatus.SUCCEEDED] * 7
+    assert {d.batch_not_sent for d in kept} == {13}
 
 
 async def test_daily_budget_counts_earlier_spend(engine_factory, sandbox, library):

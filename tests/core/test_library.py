@@ -17,8 +17,8 @@ import pytest
 from PIL import Image
 
 from studio.core.domain import ErrorKind, Flag, GeneratedImage, ResponseMeta, SlotStatus
-from studio.core.library import BatchRecord, Library, LibraryError
-from studio.core.library.schema import SCHEMA_VERSION, SchemaTooNew
+from studio.core.library import BatchRecord, Library, LibraryError, LibraryOpenError
+from studio.core.library.schema import SCHEMA_VERSION
 
 
 def png(size: tuple[int, int] = (64, 48), colour: tuple[int, int, int] = (200, 30, 30)) -> bytes:
@@ -46,7 +46,7 @@ def test_a_library_from_a_newer_app_is_refused(tmp_path: Path):
     db = sqlite3.connect(tmp_path / "library.sqlite3")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
-    with pytest.raises(SchemaTooNew, match="newer Draft Studio"):
+    with pytest.raises(LibraryOpenError, match="newer Draft Studio"):
         Library.open(tmp_path)
 
 
@@ -189,8 +189,8 @@ def test_a_live_process_keeps_its_slots_and_temp_files(tmp_path: Path):
 def test_spend_since(library: Library):
     (slot,) = library.create_batch(batch(1))
     library.save_images(slot.id, [GeneratedImage(png(), "image/png")], META, None)
-    assert library.spent_since(0) == pytest.approx(0.0336)
-    assert library.spent_since(2**40) == 0
+    assert library.spending.since(0) == pytest.approx(0.0336)
+    assert library.spending.since(2**40) == 0
 
 
 def test_library_files_stay_inside_the_library(library: Library):
@@ -265,13 +265,15 @@ def test_a_library_written_by_schema_1_is_upgraded_in_place(tmp_path: Path):
         assert all(d.path is None or d.path.is_file() for d in drafts.values())
         assert drafts[1].prompt == "a paper boat on a pond"
         assert drafts[1].aspect == "16:9"
+        # Nobody knows where old drafts were sent: they stay billed, as they were shown.
+        assert all(d.billed and d.batch_not_sent == 0 for d in drafts.values())
         # New work lands beside the old, with the next ids.
         (fresh,) = library.create_batch(batch(1))
         assert fresh.id == 7
         assert fresh.batch_id == 4
 
     db = sqlite3.connect(root / "library.sqlite3")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
     after_rows = [tuple(r) for r in db.execute(f"SELECT {columns} FROM drafts WHERE id < 7")]
     after_batches = [
         tuple(r)[: len(before_batches[0])]
@@ -281,3 +283,74 @@ def test_a_library_written_by_schema_1_is_upgraded_in_place(tmp_path: Path):
     assert after_rows == before_rows
     assert after_batches == before_batches
     assert _files(root) == before_files
+
+
+V2_LIBRARY = Path(__file__).parent / "data" / "library-v2"
+
+
+def _table(db: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY rowid")]
+
+
+def test_a_library_written_by_schema_2_is_upgraded_in_place(tmp_path: Path):
+    """The fixture was written by the CLI at schema 2 against the sandbox: three drafts with a
+    reference image (a pick rated 5, a reject, a trashed one), a blocked slot, then a refine
+    of the pick, an edit of the refine (multi-turn, signed parts kept) and a variation."""
+    root = tmp_path / "library"
+    shutil.copytree(V2_LIBRARY, root)
+    before_files = _files(root)
+    db = sqlite3.connect(root / "library.sqlite3")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    tables = ("drafts", "batches", "reference_images", "batch_references")
+    before = {t: _table(db, t) for t in tables}
+    db.close()
+
+    with Library.open(root) as library:
+        drafts = {d.id: d for d in library.list_drafts(include_deleted=True)}
+        assert library.integrity_check() == "ok"
+        assert (drafts[1].flag, drafts[1].rating, drafts[2].flag) == (Flag.PICK, 5, Flag.REJECT)
+        assert drafts[3].deleted
+        assert drafts[4].status == SlotStatus.BLOCKED
+        assert [(drafts[i].parent_id, drafts[i].derivation) for i in (5, 6, 7)] == [
+            (1, "refine"),
+            (5, "edit"),
+            (1, "vary"),
+        ]
+        assert library.family.conversation(6)
+        assert library.family.answer(6)
+        assert len(library.references.of_batch(1)) == 1
+        assert all(d.billed and d.batch_not_sent == 0 for d in drafts.values())
+
+    db = sqlite3.connect(root / "library.sqlite3")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    for table, rows in before.items():
+        # Every value kept; the new columns come last.
+        assert [row[: len(rows[0])] for row in _table(db, table)] == rows, table
+    db.close()
+    assert _files(root) == before_files
+
+
+def test_drafts_remember_whether_they_were_billed(library: Library):
+    """The sandbox's answers carry what they would cost; nobody paid it, and a real session's
+    daily budget must not count it."""
+    (real,) = library.create_batch(batch(1))
+    (sandbox,) = library.create_batch(batch(1), billed=False)
+    for slot in (real, sandbox):
+        library.save_images(slot.id, [GeneratedImage(png(), "image/png")], META, None)
+    assert (library.get(real.id).billed, library.get(sandbox.id).billed) == (True, False)
+    assert library.spending.since(0) == pytest.approx(0.0336)
+    assert library.spending.since(0, False) == pytest.approx(0.0336)
+    # A retry goes to whichever service answers now.
+    library.mark_running(sandbox.id, 2, billed=True)
+    assert library.get(sandbox.id).billed
+
+
+def test_slots_a_budget_stopped_before_sending_leave_only_a_count(library: Library):
+    slots = library.create_batch(batch(4))
+    library.mark_running(slots[0].id, 1)  # sent once: its history stays
+    library.mark_finished(slots[1].id, SlotStatus.CANCELLED)
+    dropped = library.spending.drop_not_sent([s.id for s in slots])
+    assert dropped == {slots[2].id, slots[3].id}
+    kept = library.drafts_of_batch(slots[0].batch_id)
+    assert [d.id for d in kept] == [slots[0].id, slots[1].id]
+    assert {d.batch_not_sent for d in kept} == {2}

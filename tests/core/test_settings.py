@@ -71,6 +71,7 @@ def test_round_trip(path: Path) -> None:
         api_version="v1beta",
         model_overrides=({"id": DRAFT_MODEL, "price_per_image": {"1K": 0.04}},),
         recent_prompts=("a red fox", "a blue whale"),
+        keep_focus_in_prompt=True,
     )
 
     original.save(path)
@@ -94,6 +95,7 @@ def test_bad_values_fall_back_to_defaults_with_warnings(path: Path) -> None:
             "api_version": "v2",
             "model_overrides": {"id": "x"},
             "recent_prompts": ["ok", 3],
+            "keep_focus_in_prompt": "yes",
             "colour": "blue",
         },
     )
@@ -107,7 +109,10 @@ def test_bad_values_fall_back_to_defaults_with_warnings(path: Path) -> None:
         'default_model "gemini-9-imaginary" in settings.json is not a known model; '
         f'using "{DRAFT_MODEL}".'
     ) in loaded.warnings
-    assert len(loaded.warnings) == 10, loaded.warnings
+    assert (
+        'keep_focus_in_prompt "yes" in settings.json is not true or false; using false.'
+    ) in loaded.warnings
+    assert len(loaded.warnings) == 11, loaded.warnings
 
 
 def test_default_size_must_suit_the_default_model(path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from studio.core.engine.batch import BatchPlan, BatchSpec
 from studio.core.engine.budget import BudgetGuard
-from studio.core.engine.engine import EngineStats, JobEngine
+from studio.core.engine.engine import JobEngine
 from studio.core.engine.events import (
     BatchQueued,
     EngineEvent,
@@ -18,6 +18,7 @@ from studio.core.engine.events import (
 )
 from studio.core.engine.pacer import Pacer, Window
 from studio.core.engine.retry import RetryPolicy
+from studio.core.engine.slots import EngineStats
 
 __all__ = [
     "BatchPlan",

@@ -44,8 +44,9 @@ class BatchPlan:
     def total_price(self) -> float:
         return self.unit_price * self.count
 
-    def estimate_json(self, label: str) -> dict[str, object]:
-        """What the batch will cost before it is sent, for --json summaries."""
+    def estimate_json(self, label: str, billed: bool) -> dict[str, object]:
+        """What the batch will cost before it is sent, for --json summaries; `billed` is
+        False on the sandbox, where the prices are what it would cost."""
         return {
             "count": self.count,
             "model": self.record.model,
@@ -53,6 +54,7 @@ class BatchPlan:
             "size": self.record.size,
             "unit_usd": self.unit_price,
             "total_usd": round(self.total_price, 4),
+            "billed": billed,
         }
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from studio.core.catalog import Catalog
 from studio.core.domain import (
@@ -38,57 +36,15 @@ from studio.core.engine.events import (
 )
 from studio.core.engine.pacer import Pacer, Ticket
 from studio.core.engine.retry import RetryPolicy
+from studio.core.engine.saving import SaveGauge
+from studio.core.engine.slots import EngineStats, Slot
 from studio.core.gemini.adapter import ImageBackend
 from studio.core.library import DraftRecord, Library, LibraryError, StoredImage
+from studio.core.logs import where_details_are
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[EngineEvent], None]
-# Answers being saved at once before more requests wait (a few per core is plenty).
-_SAVE_BACKLOG = 4
-# Saving runs on worker threads beside the GUI, the engine and the SDK: on a small machine
-# about one core's worth of it. The first guess holds until saves have been timed.
-_SAVING_CORES = max(1, (os.cpu_count() or 2) - 1)
-_FIRST_SAVE_S = 0.03
-_SAVE_TIME_WEIGHT = 0.2
-
-
-@dataclass(slots=True)
-class EngineStats:
-    pending: int = 0  # slots not yet finished, on the wire or waiting
-    in_flight: int = 0
-    succeeded: int = 0
-    blocked: int = 0
-    failed: int = 0
-    cancelled: int = 0
-    concurrency: int = 0
-    peak_in_flight: int = 0
-    session_spent_usd: float = 0.0
-    first_dispatch: float | None = None
-    last_success: float | None = None
-
-    def images_per_minute(self) -> float:
-        if self.first_dispatch is None or self.last_success is None or not self.succeeded:
-            return 0.0
-        return self.succeeded * 60.0 / max(self.last_success - self.first_dispatch, 1e-6)
-
-
-@dataclass(slots=True)
-class _Slot:
-    draft_id: int
-    batch_id: int
-    request: GenerationRequest
-    price: float
-    task: asyncio.Task[None] | None = None
-    in_flight: bool = False
-    waiting_turn: bool = False
-    ran: bool = False
-    # Set when the slot is cancelled for a reason other than the user asking.
-    abandoned: tuple[ErrorKind, str] | None = None
-    failures: int = 0
-    throttles: int = 0
-    overloads: int = 0
-    attempt: int = 0
 
 
 class JobEngine:
@@ -103,24 +59,35 @@ class JobEngine:
         daily_budget_usd: float | None = None,
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
+        billed: bool = True,
     ) -> None:
+        """`billed`: False on the offline sandbox, whose answers cost nothing but carry
+        what they would cost (budgets count that, so they can be tried out)."""
         self.backend = backend
         self.library = library
         self.catalog = catalog or Catalog()
         self.pacer = Pacer(max_concurrency)
-        self.budget = BudgetGuard(session_budget_usd, daily_budget_usd, library.spent_since)
+        self.budget = BudgetGuard(
+            session_budget_usd, daily_budget_usd, library.spending.since, billed=billed
+        )
         self.retry_policy = retry or RetryPolicy()
         self._rng = rng or random.Random()
-        self._slots: dict[int, _Slot] = {}
+        self._slots: dict[int, Slot] = {}
         self._listeners: list[Listener] = []
         self._change_waiters: list[asyncio.Future[None]] = []
-        self._saving = 0
-        self._save_s = _FIRST_SAVE_S
-        self.pacer.set_local_rate(_SAVING_CORES / self._save_s)
-        self._room_to_save = asyncio.Event()
-        self._room_to_save.set()
+        self._saves = SaveGauge()
+        self.pacer.set_local_rate(self._saves.rate)
         self.pause_reason: QueuePaused | None = None
         self.stats = EngineStats()
+
+    @property
+    def billed(self) -> bool:
+        """Whether what the backend answers is billed (False on the sandbox)."""
+        return self.budget.billed
+
+    @billed.setter
+    def billed(self, billed: bool) -> None:
+        self.budget.billed = billed
 
     # -- listeners -----------------------------------------------------------------------------
 
@@ -150,7 +117,7 @@ class JobEngine:
 
     def submit_plan(self, plan: BatchPlan) -> list[DraftRecord]:
         """Queues a planned batch (generated or derived work alike)."""
-        drafts = self.library.create_batch(plan.record)
+        drafts = self.library.create_batch(plan.record, billed=self.billed)
         self._emit(BatchQueued(drafts[0].batch_id, tuple(drafts)))
         for draft, request in zip(drafts, plan.requests, strict=True):
             self._start(draft, request, plan.unit_price)
@@ -172,7 +139,7 @@ class JobEngine:
         return draft
 
     def _start(self, draft: DraftRecord, request: GenerationRequest, price: float) -> None:
-        slot = _Slot(draft.id, draft.batch_id, request, price)
+        slot = Slot(draft.id, draft.batch_id, request, price)
         self._slots[draft.id] = slot
         self.stats.pending += 1
         slot.task = asyncio.get_running_loop().create_task(
@@ -199,14 +166,23 @@ class JobEngine:
 
     def abandon_waiting(self, kind: ErrorKind, message: str) -> int:
         """Ends every slot that is not on the wire as failed for `kind` (the CLI does this
-        when the queue is paused and nobody is there to resume it)."""
-        count = 0
-        for slot in list(self._slots.values()):
-            if not slot.in_flight and slot.task is not None and not slot.task.done():
-                slot.abandoned = (kind, message)
-                slot.task.cancel()
-                count += 1
-        return count
+        when the queue is paused and nobody is there to resume it). After a budget stop,
+        slots never sent leave no row (and no event), only a count on their batch: a
+        thousand "failed: budget" drafts would bury the few that arrived."""
+        waiting = {
+            slot.draft_id: (slot, slot.task)
+            for slot in self._slots.values()
+            if not slot.in_flight and slot.task is not None and not slot.task.done()
+        }
+        dropped: set[int] = set()
+        if kind == ErrorKind.BUDGET:
+            never_sent = [draft_id for draft_id, (slot, _) in waiting.items() if not slot.attempt]
+            dropped = self.library.spending.drop_not_sent(never_sent)
+        for draft_id, (slot, task) in waiting.items():
+            slot.abandoned = (kind, message)
+            slot.dropped = draft_id in dropped
+            task.cancel()
+        return len(waiting)
 
     def resume(self) -> None:
         if self.pause_reason is None:
@@ -258,18 +234,18 @@ class JobEngine:
             self.pause_reason = QueuePaused(kind, message)
             self._emit(self.pause_reason)
 
-    def _cancelled_before_start(self, slot: _Slot) -> None:
+    def _cancelled_before_start(self, slot: Slot) -> None:
         # A task cancelled before its first step never runs its own cleanup.
         if not slot.ran:
             self._finish_cancelled(slot)
             self._forget(slot)
 
-    def _forget(self, slot: _Slot) -> None:
+    def _forget(self, slot: Slot) -> None:
         self._slots.pop(slot.draft_id, None)
         self._count("pending", -1)
         self._notify_change()
 
-    async def _run(self, slot: _Slot) -> None:
+    async def _run(self, slot: Slot) -> None:
         slot.ran = True
         try:
             await self._attempts(slot)
@@ -282,7 +258,7 @@ class JobEngine:
         finally:
             self._forget(slot)
 
-    async def _attempts(self, slot: _Slot) -> None:
+    async def _attempts(self, slot: Slot) -> None:
         first = False
         while True:
             outcome = await self._send(slot, first)
@@ -299,9 +275,9 @@ class JobEngine:
                 return
             first = True
 
-    async def _send(self, slot: _Slot, first: bool) -> Outcome | None:
+    async def _send(self, slot: Slot, first: bool) -> Outcome | None:
         """One request for the slot; None when the budget paused the queue before it left."""
-        await self._room_to_save.wait()
+        await self._saves.room.wait()
         slot.waiting_turn = True
         if self.pause_reason is not None:
             self._notify_change()
@@ -318,7 +294,7 @@ class JobEngine:
                 return None
             slot.in_flight = True
             slot.attempt += 1
-            self.library.mark_running(slot.draft_id, slot.attempt)
+            self.library.mark_running(slot.draft_id, slot.attempt, billed=self.billed)
             self._emit(SlotStarted(slot.draft_id, slot.attempt))
             if self.stats.first_dispatch is None:
                 self.stats.first_dispatch = time.monotonic()
@@ -362,7 +338,7 @@ class JobEngine:
         if outcome.kind.stops_queue:
             self._pause(outcome.kind, _pause_message(outcome.kind, outcome.message))
 
-    async def _handle_failure(self, slot: _Slot, outcome: FailedOutcome) -> bool:
+    async def _handle_failure(self, slot: Slot, outcome: FailedOutcome) -> bool:
         """True when the slot should try again."""
         kind = outcome.kind
         if kind.stops_queue:
@@ -395,30 +371,17 @@ class JobEngine:
     def _count(self, name: str, delta: int = 1) -> None:
         setattr(self.stats, name, getattr(self.stats, name) + delta)
 
-    def _saving_changed(self, delta: int) -> None:
-        # Answers that wait here to be decoded, thumbnailed and fsynced only grow that queue
-        # if more are sent: when this machine is the slowest link (a fast service, a busy
-        # disk), sending waits for it, and images reach the screen instead of a backlog.
-        self._saving += delta
-        if self._saving >= _SAVE_BACKLOG:
-            self._room_to_save.clear()
-        else:
-            self._room_to_save.set()
-
-    def _timed_save(self, slot: _Slot, outcome: ImagesOutcome) -> list[StoredImage]:
-        """On a worker thread: the save, and how long one takes on this machine (a float
-        written whole; a lost update of the average costs nothing)."""
-        started = time.perf_counter()
-        stored = self.library.save_images(
+    def _save(self, slot: Slot, outcome: ImagesOutcome) -> list[StoredImage]:
+        """On a worker thread."""
+        return self.library.save_images(
             slot.draft_id, outcome.images, outcome.meta, outcome.text, outcome.model_turn
         )
-        took = (time.perf_counter() - started) / max(1, len(outcome.images))
-        self._save_s += _SAVE_TIME_WEIGHT * (took - self._save_s)
-        return stored
 
-    async def _finish_images(self, slot: _Slot, outcome: ImagesOutcome) -> None:
-        self._saving_changed(+1)
-        save = asyncio.ensure_future(asyncio.to_thread(self._timed_save, slot, outcome))
+    async def _finish_images(self, slot: Slot, outcome: ImagesOutcome) -> None:
+        self._saves.began()
+        timed = self._saves.timed
+        images = len(outcome.images)
+        save = asyncio.ensure_future(asyncio.to_thread(timed, self._save, images, slot, outcome))
         try:
             stored = await asyncio.shield(save)
         except asyncio.CancelledError:
@@ -428,13 +391,13 @@ class JobEngine:
             if task is not None:
                 task.uncancel()
         finally:
-            self._saving_changed(-1)
-            self.pacer.set_local_rate(_SAVING_CORES / self._save_s)
+            self._saves.ended()
+            self.pacer.set_local_rate(self._saves.rate)
         self._count("succeeded", len(stored))
         self.stats.last_success = time.monotonic()
         self._emit(SlotSucceeded(slot.draft_id, tuple(stored), outcome.meta))
 
-    def _finish_blocked(self, slot: _Slot, outcome: BlockedOutcome) -> None:
+    def _finish_blocked(self, slot: Slot, outcome: BlockedOutcome) -> None:
         self.library.mark_finished(
             slot.draft_id,
             SlotStatus.BLOCKED,
@@ -447,7 +410,7 @@ class JobEngine:
         self._emit(SlotBlocked(slot.draft_id, outcome.reason, outcome.message))
 
     def _finish_failed(
-        self, slot: _Slot, kind: ErrorKind, message: str, cost_usd: float = 0.0
+        self, slot: Slot, kind: ErrorKind, message: str, cost_usd: float = 0.0
     ) -> None:
         self.library.mark_finished(
             slot.draft_id, SlotStatus.FAILED, kind=kind, message=message, extra_cost_usd=cost_usd
@@ -455,7 +418,10 @@ class JobEngine:
         self._count("failed")
         self._emit(SlotFailed(slot.draft_id, kind, message))
 
-    def _finish_cancelled(self, slot: _Slot) -> None:
+    def _finish_cancelled(self, slot: Slot) -> None:
+        if slot.dropped:
+            self._count("not_sent")
+            return
         if slot.abandoned is not None:
             self._finish_failed(slot, *slot.abandoned)
             return
@@ -475,4 +441,4 @@ def _pause_message(kind: ErrorKind, message: str) -> str:
 def _internal_message(exc: Exception) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return f"The image could not be saved: {exc.strerror}."
-    return "Draft Studio hit an unexpected error; details are in the log."
+    return f"Draft Studio hit an unexpected error; {where_details_are()}."

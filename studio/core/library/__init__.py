@@ -1,6 +1,16 @@
 """The embedded library: a SQLite file in WAL mode plus image files written atomically."""
 
+from studio.core.library.opening import LibraryOpenError, OpenProblem, move_aside
 from studio.core.library.records import BatchRecord, DraftRecord, LibraryError, StoredImage
 from studio.core.library.store import Library
 
-__all__ = ["BatchRecord", "DraftRecord", "Library", "LibraryError", "StoredImage"]
+__all__ = [
+    "BatchRecord",
+    "DraftRecord",
+    "Library",
+    "LibraryError",
+    "LibraryOpenError",
+    "OpenProblem",
+    "StoredImage",
+    "move_aside",
+]

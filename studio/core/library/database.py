@@ -16,7 +16,8 @@ DB_NAME = "library.sqlite3"
 _BUSY_S = 10.0  # how long a write waits for another process's before giving up
 _SELECT = """
 SELECT d.*, COALESCE(d.own_prompt, b.prompt) AS prompt, b.model,
-    COALESCE(d.own_aspect, b.aspect) AS aspect, b.size, b.derivation, b.instruction
+    COALESCE(d.own_aspect, b.aspect) AS aspect, b.size, b.derivation, b.instruction,
+    b.not_sent AS batch_not_sent
 FROM drafts d JOIN batches b ON b.id = d.batch_id
 """
 
@@ -29,12 +30,17 @@ class Database:
         )
         self._conn.row_factory = sqlite3.Row
         self.mutex = threading.RLock()
-        use_wal(self._conn, _BUSY_S)
-        # NORMAL for bookkeeping (running, queued…): in WAL mode it survives a killed process,
-        # and recovery rewrites unfinished slots anyway. Image commits switch to FULL.
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.execute("PRAGMA foreign_keys=ON")
-        migrate(self._conn)
+        try:
+            use_wal(self._conn, _BUSY_S)
+            # NORMAL for bookkeeping (running, queued…): in WAL mode it survives a killed
+            # process, and recovery rewrites unfinished slots anyway. Image commits use FULL.
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            migrate(self._conn)
+        except BaseException:
+            # Closed now: a damaged file is moved aside next, which Windows refuses while open.
+            self._conn.close()
+            raise
 
     def close(self) -> None:
         with self.mutex:

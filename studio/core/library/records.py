@@ -83,6 +83,8 @@ class DraftRecord:
     derivation: Derivation | None = None
     instruction: str | None = None
     mime_type: str | None = None
+    billed: bool = True  # False: sent to the offline sandbox, cost_usd is what it would cost
+    batch_not_sent: int = 0  # the batch's slots a budget stopped before they were sent
 
     @property
     def derived(self) -> bool:
@@ -123,6 +125,8 @@ class DraftRecord:
             derivation=Derivation(row["derivation"]) if row["derivation"] else None,
             instruction=row["instruction"],
             mime_type=row["mime"],
+            billed=bool(row["billed"]),
+            batch_not_sent=row["batch_not_sent"],
         )
 
     def to_json(self) -> dict[str, Any]:

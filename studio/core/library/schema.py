@@ -95,12 +95,29 @@ CREATE TABLE batch_references (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Honest money and budget stops. `billed` is 0 for a draft sent to the offline sandbox: its
+# cost_usd is what the same work would cost on Gemini, which nobody paid. Drafts from before
+# could have gone either way and stay billed, as they were shown. `not_sent` counts a batch's
+# slots that a budget stopped before they were ever sent; their rows are removed instead of
+# being kept as hundreds of failed drafts.
+_V3 = """
+ALTER TABLE drafts ADD COLUMN billed INTEGER NOT NULL DEFAULT 1 CHECK (billed IN (0, 1));
+ALTER TABLE batches ADD COLUMN not_sent INTEGER NOT NULL DEFAULT 0 CHECK (not_sent >= 0);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
 class SchemaTooNew(RuntimeError):
     """The library was written by a newer Draft Studio; the message says to update."""
+
+    def __init__(self, found: int) -> None:
+        super().__init__(
+            f"This library was written by a newer Draft Studio (schema {found}); "
+            "update the app to open it."
+        )
+        self.found = found
 
 
 def use_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
@@ -125,10 +142,7 @@ def _version(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection) -> None:
     version = _version(conn)
     if version > SCHEMA_VERSION:
-        raise SchemaTooNew(
-            f"This library was written by a newer Draft Studio (schema {version}); "
-            "update the app to open it."
-        )
+        raise SchemaTooNew(version)
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         try:
             # IMMEDIATE takes the write lock first, so two processes opening a new library

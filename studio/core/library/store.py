@@ -9,6 +9,7 @@ import os
 import time
 import uuid
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +25,11 @@ from studio.core.domain import (
 from studio.core.library.database import Database
 from studio.core.library.family import Family
 from studio.core.library.files import remove_partial_files, write_image
+from studio.core.library.opening import classified
 from studio.core.library.records import BatchRecord, DraftRecord, LibraryError, StoredImage
 from studio.core.library.references import ReferenceStore
 from studio.core.library.sessions import SessionLock, is_abandoned
+from studio.core.library.spending import Spending
 from studio.core.library.turns import answer_refs, dump_parts, dump_turns
 
 log = logging.getLogger(__name__)
@@ -51,20 +54,26 @@ class Library:
     """One open library. Thread-safe: image files are written by worker threads."""
 
     def __init__(self, root: Path) -> None:
+        """Raises LibraryOpenError, which says why the library cannot be opened."""
         self.root = root
         self.images_root = root / "images"
         self._locks_root = root / "sessions"
-        root.mkdir(parents=True, exist_ok=True)
-        self._db = Database(root)
-        self.family = Family(self._db)
         self.session_id = uuid.uuid4().hex
-        self.references = ReferenceStore(self._db, root, self.session_id)
-        self._session_lock = SessionLock(self._locks_root, self.session_id)
-        self._db.execute(
-            "INSERT INTO sessions (id, pid, started_at) VALUES (?, ?, ?)",
-            (self.session_id, os.getpid(), time.time()),
-        )
-        self.recovered = self._recover_abandoned()
+        with classified(root), ExitStack() as undo:
+            root.mkdir(parents=True, exist_ok=True)
+            self._db = Database(root)
+            undo.callback(self._db.close)
+            self.family = Family(self._db)
+            self.spending = Spending(self._db)
+            self.references = ReferenceStore(self._db, root, self.session_id)
+            self._session_lock = SessionLock(self._locks_root, self.session_id)
+            undo.callback(self._session_lock.release)
+            self._db.execute(
+                "INSERT INTO sessions (id, pid, started_at) VALUES (?, ?, ?)",
+                (self.session_id, os.getpid(), time.time()),
+            )
+            self.recovered = self._recover_abandoned()
+            undo.pop_all()
 
     @classmethod
     def open(cls, root: str | Path) -> Library:
@@ -72,10 +81,12 @@ class Library:
 
     def close(self) -> None:
         with self._db.mutex:
-            self._mark_unfinished_interrupted(self.session_id)
-            self._db.execute("DELETE FROM sessions WHERE id = ?", (self.session_id,))
-            self._db.close()
-            self._session_lock.release()
+            try:
+                self._mark_unfinished_interrupted(self.session_id)
+                self._db.execute("DELETE FROM sessions WHERE id = ?", (self.session_id,))
+            finally:  # a damaged file fails the bookkeeping; it is closed all the same
+                self._db.close()
+                self._session_lock.release()
 
     def __enter__(self) -> Library:
         return self
@@ -119,7 +130,8 @@ class Library:
 
     # -- batches and slots ---------------------------------------------------------------------
 
-    def create_batch(self, batch: BatchRecord) -> list[DraftRecord]:
+    def create_batch(self, batch: BatchRecord, *, billed: bool = True) -> list[DraftRecord]:
+        """`billed`: False when the slots go to the offline sandbox."""
         if batch.origins and len(batch.origins) != len(batch.seeds):
             raise ValueError("A derived batch needs one origin per slot.")
         now = time.time()
@@ -147,8 +159,8 @@ class Library:
             origins = batch.origins or (None,) * len(batch.seeds)
             self._db.executemany(
                 """INSERT INTO drafts (batch_id, slot, seed, status, session_id, created_at,
-                parent_id, own_prompt, own_aspect, conversation)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                parent_id, own_prompt, own_aspect, conversation, billed)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     (
                         batch_id,
@@ -161,17 +173,19 @@ class Library:
                         origin.prompt if origin and origin.prompt != batch.prompt else None,
                         origin.aspect if origin and origin.aspect != batch.aspect else None,
                         dump_turns(origin.conversation) if origin else None,
+                        billed,
                     )
                     for slot, (seed, origin) in enumerate(zip(batch.seeds, origins, strict=True))
                 ],
             )
         return self.drafts_of_batch(int(batch_id or 0))
 
-    def mark_running(self, draft_id: int, attempt: int) -> None:
+    def mark_running(self, draft_id: int, attempt: int, *, billed: bool = True) -> None:
+        """`billed`: whether this attempt goes to a service that bills (not the sandbox)."""
         self._db.execute(
-            """UPDATE drafts SET status = ?, attempts = ?, session_id = ?,
+            """UPDATE drafts SET status = ?, attempts = ?, session_id = ?, billed = ?,
             started_at = COALESCE(started_at, ?) WHERE id = ?""",
-            (SlotStatus.RUNNING, attempt, self.session_id, time.time(), draft_id),
+            (SlotStatus.RUNNING, attempt, self.session_id, billed, time.time(), draft_id),
         )
 
     def mark_retrying(self, draft_id: int, kind: ErrorKind, message: str, cost_usd: float) -> None:
@@ -307,9 +321,9 @@ class Library:
         """A second image of one answer: the slot's lineage and turns come with it."""
         cursor = self._db.execute(
             """INSERT INTO drafts (batch_id, slot, seed, status, session_id, created_at,
-            sibling_of, attempts, parent_id, own_prompt, own_aspect, conversation)
+            sibling_of, attempts, parent_id, own_prompt, own_aspect, conversation, billed)
             SELECT batch_id, slot, seed, ?, ?, ?, id, attempts, parent_id, own_prompt,
-                own_aspect, conversation
+                own_aspect, conversation, billed
             FROM drafts WHERE id = ?""",
             (SlotStatus.RUNNING, self.session_id, now, draft.id),
         )
@@ -379,14 +393,6 @@ class Library:
             params.append(min_rating)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         return self._db.drafts(where, params)
-
-    def spent_since(self, since: float) -> float:
-        (row,) = self._db.rows(
-            "SELECT COALESCE(SUM(cost_usd), 0) FROM drafts WHERE COALESCE(finished_at, "
-            "started_at, created_at) >= ?",
-            (since,),
-        )
-        return float(row[0])
 
     def integrity_check(self) -> str:
         return str(self._db.rows("PRAGMA integrity_check")[0][0])

@@ -14,7 +14,7 @@ from studio.core.derive import DEFAULT_REFINE_INSTRUCTION, DeriveOrder, Strength
 from studio.core.derive.order import MAX_RESULTS
 from studio.core.domain import Derivation, SlotStatus
 from studio.core.library import DraftRecord, Library, LibraryError
-from studio.models.draft_labels import format_money
+from studio.core.money import noted, priced, usd
 from studio.models.studio import StudioModel
 
 _DEFAULT_COUNTS = {Derivation.REFINE: 1, Derivation.EDIT: 1, Derivation.VARY: 4}
@@ -189,14 +189,12 @@ class DeriveModel(QObject):
         """What pressing Send will cost, on which model and size, before anything is sent."""
         model = self.model
         price = model.price(self.size) if self.size in model.sizes else 0.0
-        text = (
-            f"{self.images} × ${price:.4f} = {format_money(price * self.images)}"
-            f" · {model.label} · {self.size}"
-        )
+        billed = not self._studio.sandbox
+        text = f"{priced(self.images, price, billed, fine=True)} · {model.label} · {self.size}"
         remaining = self._studio.remaining_budget()
         if remaining is not None:
-            text += f" · budget left {format_money(remaining)}"
-        return text
+            text += f" · budget left {usd(remaining, fine=True)}"
+        return noted(text, billed)
 
     def problem(self) -> str | None:
         """Why Send cannot be pressed now, in one sentence, or None. The quick checks only:
@@ -216,7 +214,7 @@ class DeriveModel(QObject):
             return str(exc)
         remaining = self._studio.remaining_budget()
         if remaining is not None and model.price(self.size) * self.images > remaining + 1e-9:
-            return f"This costs more than the {format_money(remaining)} left in the budget."
+            return f"This costs more than the {usd(remaining, fine=True)} left in the budget."
         return None
 
     def send(self) -> str | None:

@@ -1,4 +1,5 @@
-"""The words the grid shows for a draft's state, money and time: plain functions, no Qt."""
+"""The words the grid shows for a draft's state and time: plain functions, no Qt (money's
+words are studio.core.money's)."""
 
 from __future__ import annotations
 
@@ -96,11 +97,6 @@ def state_label(
         # At zero the request is being sent again; "in 0 s" would read as stuck.
         return f"Retrying in {seconds} s" if seconds > 0 else "Retrying…"
     return _STATE_LABELS[status]
-
-
-def format_money(usd: float) -> str:
-    # Drafts cost fractions of a cent; two decimals would show most batches as $0.00.
-    return f"${usd:.2f}" if usd >= 0.1 or usd == 0 else f"${usd:.3f}"
 
 
 def format_clock(timestamp: float, now: float | None = None) -> str:

@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     QTimer,
     QUrl,
@@ -25,6 +26,7 @@ from studio.core.engine.events import EngineEvent
 from studio.core.library import Library, LibraryError
 from studio.core.library.files import THUMB_EDGE
 from studio.models.draft_rows import Batch, Tile
+from studio.models.grid_geometry import GridFrame, GridGeometry
 from studio.models.grid_state import DraftFilter, GridState, RowAspect
 from studio.models.thumbnails import ThumbnailCache
 
@@ -69,6 +71,7 @@ _ASPECT_ROLES: dict[RowAspect, list[int]] = {
     RowAspect.RATING: [int(Role.RatingRole), *_TEXT_ROLES],
     RowAspect.DELETED: _TEXT_ROLES,
     RowAspect.PICTURE: [int(Role.ThumbnailRole), int(Role.ErrorRole)],
+    RowAspect.SHAPE: [],
     RowAspect.CLOCK: [
         int(Role.ElapsedRole),
         int(Role.RetryAtRole),
@@ -89,10 +92,10 @@ def item_data(index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
     return None if model is None else model.data(index, role)
 
 
-def _sharp_edge(tile_px: int, dpr: float) -> int:
-    """The long edge to read originals at for tiles this size: 0 when the thumbnails do,
-    else the next of a few steps, so that nearby tile sizes share cached pictures."""
-    needed = tile_px * dpr
+def _sharp_edge(picture_px: int, dpr: float) -> int:
+    """The long edge to read originals at for a picture drawn this long: 0 when the
+    thumbnail does, else the next of a few steps, so that nearby sizes share cached ones."""
+    needed = picture_px * dpr
     if needed <= THUMB_EDGE * 1.1:  # a tenth larger is not visibly softer
         return 0
     return next((step for step in _SHARP_STEPS if step >= needed), _SHARP_STEPS[-1])
@@ -105,31 +108,43 @@ def _role_name(role: Role) -> QByteArray:
 
 
 class _Mirror:
-    """Turns the state's row changes into the model's Qt calls and signals."""
+    """Turns the state's row changes into the model's Qt calls and signals; the cells' sizes
+    are worked out again after any change to the rows or their shapes."""
 
-    def __init__(self, model: DraftListModel, live_changed: Callable[[], None]) -> None:
+    def __init__(
+        self, model: DraftListModel, geometry: GridGeometry, live_changed: Callable[[], None]
+    ) -> None:
         self._model = model
+        self._geometry = geometry
         self.live_changed = live_changed
 
     def rows_about_to_be_inserted(self, first: int, last: int) -> None:
         self._model.beginInsertRows(QModelIndex(), first, last)
 
     def rows_inserted(self) -> None:
+        self._geometry.invalidate()
         self._model.endInsertRows()
 
     def rows_about_to_be_removed(self, first: int, last: int) -> None:
         self._model.beginRemoveRows(QModelIndex(), first, last)
 
     def rows_removed(self) -> None:
+        self._geometry.invalidate()
         self._model.endRemoveRows()
 
     def about_to_reset(self) -> None:
         self._model.beginResetModel()
 
     def reset_done(self) -> None:
+        self._geometry.invalidate()
         self._model.endResetModel()
 
     def row_changed(self, row: int, aspect: RowAspect) -> None:
+        if aspect == RowAspect.SHAPE:
+            # Sizes changed, nothing moved: a layout change makes the view lay out again.
+            self._model.layoutAboutToBeChanged.emit()
+            self._geometry.invalidate()
+            self._model.layoutChanged.emit()
         index = self._model.index(row)
         self._model.dataChanged.emit(index, index, _ASPECT_ROLES[aspect])
 
@@ -147,11 +162,10 @@ class DraftListModel(QAbstractListModel):
         super().__init__(parent)
         self._library = library
         self._thumbnails = thumbnails
-        self._mirror = _Mirror(self, self._sync_ticker)
+        self._geometry = GridGeometry(lambda: self._state.row_aspects())
+        self._mirror = _Mirror(self, self._geometry, self._sync_ticker)
         self._state = GridState(self._mirror)
         self._dpr = 1.0
-        self._tile_px = 0  # the tiles' logical size, which the view reports
-        self._sharp_edge = 0  # 0 while the thumbnails are big enough
         self._ticker = QTimer(self)
         self._ticker.setInterval(_TICK_MS)
         self._ticker.timeout.connect(self._tick)
@@ -213,6 +227,11 @@ class DraftListModel(QAbstractListModel):
             return None
         if isinstance(item, Batch):
             return self._header_data(item, role)
+        if role == Qt.ItemDataRole.SizeHintRole:
+            size = self._geometry.size_at(index.row())
+            return None if size is None else QSize(*size)
+        if role == Role.ThumbnailRole:
+            return self._picture(item, index.row())
         return self._tile_data(item, role)
 
     def _header_data(self, batch: Batch, role: int) -> Any:
@@ -241,8 +260,6 @@ class DraftListModel(QAbstractListModel):
             return RowKind.TILE.value
         if role == Role.DraftIdRole:
             return tile.draft_id
-        if role == Role.ThumbnailRole:
-            return self._picture(tile)
         if role == Role.StatusRole:
             return tile.status
         if role == Role.FlagRole:
@@ -275,18 +292,22 @@ class DraftListModel(QAbstractListModel):
             return tile.accessible_text()
         return None
 
-    def _picture(self, tile: Tile) -> QPixmap | None:
-        """The library's thumbnail, or for tiles larger than that the original scaled to fit;
+    def _picture(self, tile: Tile, row: int) -> QPixmap | None:
+        """The library's thumbnail, or for cells larger than that the original scaled to fit;
         while the larger one loads the thumbnail stands in, so nothing blinks."""
         if tile.thumb_path is None:
             return None
-        if self._sharp_edge and tile.image_path is not None:
-            sharp = self._thumbnails.pixmap(
-                tile.draft_id, tile.image_path, self._dpr, self._sharp_edge
-            )
+        edge = _sharp_edge(self._picture_edge(row), self._dpr)
+        if edge and tile.image_path is not None:
+            sharp = self._thumbnails.pixmap(tile.draft_id, tile.image_path, self._dpr, edge)
             if sharp is not None:
                 return sharp  # the thumbnail is not even read once this is cached
         return self._thumbnails.pixmap(tile.draft_id, tile.thumb_path, self._dpr)
+
+    def _picture_edge(self, row: int) -> int:
+        """The long edge of the picture in this row's cell, 0 before the view lays out."""
+        size, frame = self._geometry.size_at(row), self._geometry.frame
+        return 0 if size is None or frame is None else max(size) - 2 * frame.pad
 
     def _error(self, tile: Tile) -> str | None:
         if tile.status == SlotStatus.SUCCEEDED:
@@ -343,17 +364,16 @@ class DraftListModel(QAbstractListModel):
         if dpr == self._dpr:
             return
         self._dpr = dpr
-        self._sharp_edge = _sharp_edge(self._tile_px, dpr)
         if rows := self._state.row_count:
             role = [int(Role.ThumbnailRole)]
             self.dataChanged.emit(self.index(0), self.index(rows - 1), role)
 
-    def set_tile_size(self, px: int) -> None:
-        """The view's tiles are `px` logical pixels: on large tiles or HiDPI screens that is
-        more than a thumbnail has, and the originals are read instead. The view repaints
-        after a size change anyway, so no rows are announced as changed here."""
-        self._tile_px = px
-        self._sharp_edge = _sharp_edge(px, self._dpr)
+    def set_frame(self, frame: GridFrame) -> None:
+        """What the view lays the cells out in; each cell's size (SizeHintRole) follows.
+        On large cells or HiDPI screens a cell holds more than a thumbnail has, and the
+        originals are read instead. The view lays out and repaints after a change of frame
+        anyway, so no rows are announced as changed here."""
+        self._geometry.set_frame(frame)
 
     def _sync_ticker(self) -> None:
         if self._state.live and not self._ticker.isActive():

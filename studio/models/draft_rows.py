@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from studio.core.catalog import RATIO_NAMES, pixel_size
 from studio.core.domain import Derivation, Flag, SlotStatus
 from studio.core.engine.events import (
     SlotBlocked,
@@ -18,16 +19,17 @@ from studio.core.engine.events import (
     SlotStarted,
 )
 from studio.core.library import DraftRecord, StoredImage
+from studio.core.money import cost, noted
 from studio.models.draft_labels import (
     block_label,
     derivation_label,
     failure_label,
     format_clock,
-    format_money,
     model_label,
     state_label,
 )
 
+_SAME_SHAPE = 0.02  # width / height ratios this close are one shape to the grid
 # The engine events that move one slot along without giving it an image.
 SlotChange = SlotQueued | SlotStarted | SlotRetrying | SlotBlocked | SlotFailed | SlotCancelled
 
@@ -41,7 +43,12 @@ class BatchAction(StrEnum):
 
 
 def aspect_value(width: int | None, height: int | None, aspect: str) -> float:
+    """The picture's width / height; before it arrives, that of the pixels the service
+    returns for the ratio (1344 × 768 for 16:9), so the cell does not change on arrival."""
     if width and height:
+        return width / height
+    if aspect in RATIO_NAMES:
+        width, height = pixel_size(aspect, "1K")
         return width / height
     left, _, right = aspect.partition(":")
     try:
@@ -75,6 +82,7 @@ class Tile:
     derivation: Derivation | None = None
     # Derived work from several batches keeps each parent's prompt; else the batch's is used.
     own_prompt: str | None = None
+    billed: bool = True  # False: sent to the sandbox, cost_usd is what it would cost
 
     @classmethod
     def from_record(cls, draft: DraftRecord, batch_prompt: str) -> Tile:
@@ -105,6 +113,7 @@ class Tile:
             parent_id=draft.parent_id,
             derivation=draft.derivation,
             own_prompt=draft.prompt if draft.prompt != batch_prompt else None,
+            billed=draft.billed,
         )
 
     def sibling(self, draft_id: int) -> Tile:
@@ -129,6 +138,7 @@ class Tile:
             parent_id=self.parent_id,
             derivation=self.derivation,
             own_prompt=self.own_prompt,
+            billed=self.billed,
         )
 
     def apply(self, event: SlotChange) -> None:
@@ -154,7 +164,10 @@ class Tile:
     def show_image(self, image: StoredImage, batch_aspect: str, latency_s: float) -> None:
         self.status = SlotStatus.SUCCEEDED
         self.thumb_path, self.image_path = image.thumb_path, image.path
-        self.aspect = aspect_value(image.width, image.height, batch_aspect)
+        arrived = aspect_value(image.width, image.height, batch_aspect)
+        # A pixel of rounding (a scaled-down sandbox image) must not move the grid around.
+        if abs(arrived / self.aspect - 1) > _SAME_SHAPE:
+            self.aspect = arrived
         self.latency_ms = round(latency_s * 1000)
         self.started_at = self.retry_at = None
         self.reason = self.message = None
@@ -185,7 +198,8 @@ class Tile:
             lines.insert(0, f"{derivation_label(self.derivation)} from draft {self.parent_id}")
         if self.status == SlotStatus.SUCCEEDED:
             timing = f"{self.latency_ms / 1000:.1f} s · " if self.latency_ms else ""
-            lines.append(f"Done · {timing}{format_money(self.cost_usd)}")
+            money = cost(self.cost_usd, self.billed, fine=True)
+            lines.append(noted(f"Done · {timing}{money}", self.billed))
             if error:
                 lines.append(error.capitalize())
         else:
@@ -224,6 +238,7 @@ class Batch:
     derivation: Derivation | None = None
     instruction: str | None = None
     from_picks: bool = False  # every parent was a pick when the grid learnt of the batch
+    not_sent: int = 0  # slots a budget stopped before they were sent (no tiles for them)
 
     @classmethod
     def from_record(cls, draft: DraftRecord) -> Batch:
@@ -241,6 +256,7 @@ class Batch:
             folded=searched.casefold(),
             derivation=draft.derivation,
             instruction=draft.instruction,
+            not_sent=draft.batch_not_sent,
         )
 
     def parent_ids(self) -> list[int]:
@@ -300,13 +316,27 @@ class Batch:
         noun = "image" if shown == 1 else "images"
         count = f"{done} of {shown} {noun}" if unfinished else f"{done} {noun}"
         parts = [format_clock(self.created_at), count]
+        if self.not_sent:
+            # Beside the count it qualifies, before what a narrow header elides first.
+            parts.append(f"{self.not_sent} not sent: budget reached")
         if self.derivation is not None:
             # Derived work is told apart by where it went: "Nano Banana Pro · 2K".
             parts[:0] = [model_label(self.model), self.size]
-        spent = sum(tile.cost_usd for tile in self.tiles)
-        parts.append(format_money(spent))
+        parts.extend(self._spend())
         if failed:
             parts.append(f"{failed} failed")
         if blocked:
             parts.append(f"{blocked} blocked")
-        return " · ".join(parts)
+        return noted(" · ".join(parts), all(tile.billed for tile in self.tiles))
+
+    def _spend(self) -> list[str]:
+        """What the batch cost; on the sandbox what it would cost (a batch retried after a
+        key was set can hold both, each said as what it is)."""
+        billed = [tile.cost_usd for tile in self.tiles if tile.billed]
+        sandbox = [tile.cost_usd for tile in self.tiles if not tile.billed]
+        parts = []
+        if not sandbox or any(billed):
+            parts.append(cost(sum(billed), True, fine=True))
+        if sandbox:
+            parts.append(cost(sum(sandbox), False, fine=True))
+        return parts

@@ -52,6 +52,7 @@ class RowAspect(Enum):
     DELETED = auto()
     PICTURE = auto()  # the thumbnail, or that its file cannot be read
     CLOCK = auto()  # the running time and the retry countdown
+    SHAPE = auto()  # everything, and the image came in another shape than expected
 
 
 class GridObserver(Protocol):
@@ -101,6 +102,10 @@ class GridState:
 
     def item_at(self, row: int) -> Batch | Tile | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_aspects(self) -> list[float | None]:
+        """Each row's picture width / height, None for a header: what the layout needs."""
+        return [item.aspect if isinstance(item, Tile) else None for item in self._rows]
 
     def batch(self, batch_id: int) -> Batch:
         return self._batch_by_id[batch_id]
@@ -366,9 +371,11 @@ class GridState:
             target = self._tiles.get(image.draft_id)
             if target is None:
                 target = self._add_sibling(batch, tile, image.draft_id)
+            shape = target.aspect
             target.show_image(image, batch.aspect, latency_s)
             self._live.discard(target.draft_id)
-            self._changed(target, RowAspect.EVERYTHING)
+            moved = target.aspect != shape
+            self._changed(target, RowAspect.SHAPE if moved else RowAspect.EVERYTHING)
         if len(self._live) != was_live:
             self._observer.live_changed()
         self._changed_header(batch)

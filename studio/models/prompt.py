@@ -15,6 +15,7 @@ from studio.core.domain import ReferenceImage
 from studio.core.engine import BatchSpec
 from studio.core.gemini import ReferenceError, load_reference
 from studio.core.library import DraftRecord, Library, LibraryError
+from studio.core.money import noted, priced, usd
 from studio.models.tasks import TaskRunner
 
 COUNT_RANGE = (1, 200)
@@ -55,6 +56,7 @@ class PromptModel(QObject):
         self.reference_thumbnails: list[QImage] = []
         self.history: list[str] = []
         self.remaining_budget_usd: float | None = None
+        self.billed = True  # False while the offline sandbox answers: nothing is billed
 
     @property
     def catalog(self) -> Catalog:
@@ -104,6 +106,11 @@ class PromptModel(QObject):
         # Called on every status tick while images stream; only a new value is news.
         if remaining != self.remaining_budget_usd:
             self.remaining_budget_usd = remaining
+            self.changed.emit()
+
+    def set_billed(self, billed: bool) -> None:
+        if billed != self.billed:
+            self.billed = billed
             self.changed.emit()
 
     def add_reference(self, path: Path) -> None:
@@ -163,15 +170,11 @@ class PromptModel(QObject):
     def unit_price(self) -> float:
         return self.spec_of_model.price(self.size)
 
-    @property
-    def total_cost(self) -> float:
-        return self.unit_price * self.count
-
     def cost_text(self) -> str:
-        text = f"{self.count} × ${self.unit_price:.4f} = ${self.total_cost:.2f}"
+        text = priced(self.count, self.unit_price, self.billed)
         if self.remaining_budget_usd is not None:
-            text += f" · budget left ${self.remaining_budget_usd:.2f}"
-        return text
+            text += f" · budget left {usd(self.remaining_budget_usd)}"
+        return noted(text, self.billed)
 
     def spec(self) -> BatchSpec:
         return BatchSpec(

@@ -130,6 +130,8 @@ def _checked_scalars(changes: dict[str, Any]) -> dict[str, Any]:
     for name in ("default_model", "default_aspect", "default_size"):
         if name in changes and not isinstance(changes[name], str):
             raise ValueError(f"{name} must be text.")
+    if "keep_focus_in_prompt" in changes and not isinstance(changes["keep_focus_in_prompt"], bool):
+        raise ValueError("Keep focus in the prompt must be on or off.")
     if "recent_prompts" in changes:
         prompts = changes["recent_prompts"]
         if isinstance(prompts, str) or not all(isinstance(p, str) for p in prompts):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum, auto
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
@@ -34,6 +35,14 @@ _LOOKS["sandbox"] = _LOOKS["warning"]
 _ICON_PX = 18
 
 
+class Lifetime(Enum):
+    """How long a message applies, and so when it goes by itself."""
+
+    UNTIL_CLEARED = auto()  # a state (a pause, the network down): until `clear()`
+    UNTIL_NEXT_ACTION = auto()  # about what the user just did: until `settle()`
+    TRANSIENT = auto()  # a hint: until `settle()`, or after `transient_ms`
+
+
 @dataclass(frozen=True, slots=True)
 class _Message:
     kind: str
@@ -43,24 +52,32 @@ class _Message:
 
 
 class Banner(QFrame):
-    """Shows at most one thing: the latest message, or else the sandbox notice, or nothing.
+    """Shows at most one thing: a word about the user's last action, or else the state that
+    needs them (a pause, the network down), or else the sandbox notice, or nothing.
 
-    A new message replaces the current one. The message already on screen, or one the user
+    A word about an action goes with the next action (`settle()`), a transient one also on
+    its own after `transient_ms`; whatever it covered shows again. A new state message
+    replaces the current one. The state message already on screen, or one the user
     dismissed, is not shown again until a different message arrives or `clear()` is called;
     repeated failures from a running batch must not flash the strip back after a dismiss.
     """
 
     add_key_requested = Signal()
     dismissed = Signal()
+    transient_ms = 8000  # long enough to read a sentence twice
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("Banner")
         self.setAccessibleName("Notice")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self._message: _Message | None = None
+        self._message: _Message | None = None  # the state
+        self._hint: _Message | None = None  # about the last action, shown over the state
         self._dismissed: tuple[str, str] | None = None
         self._sandbox = False
+        self._expiry = QTimer(self)
+        self._expiry.setSingleShot(True)
+        self._expiry.timeout.connect(self.settle)
 
         self._icon = _KindIcon(self)
         self._label = QLabel(self)
@@ -95,9 +112,13 @@ class Banner(QFrame):
     @property
     def kind(self) -> str | None:
         """One of KINDS, "sandbox" for the sandbox notice, or None when nothing is shown."""
-        if self._message is not None:
-            return self._message.kind
+        shown = self._shown()
+        if shown is not None:
+            return shown.kind
         return "sandbox" if self._sandbox else None
+
+    def _shown(self) -> _Message | None:
+        return self._hint if self._hint is not None else self._message
 
     @property
     def text(self) -> str:
@@ -113,10 +134,20 @@ class Banner(QFrame):
         text: str,
         action_text: str | None = None,
         action: Callable[[], None] | None = None,
+        *,
+        lifetime: Lifetime = Lifetime.UNTIL_CLEARED,
     ) -> None:
         if kind not in KINDS:
             raise ValueError(f"Banner kind must be one of {', '.join(KINDS)}, not {kind!r}.")
         message = _Message(kind, text, action_text if action else None, action)
+        if lifetime is not Lifetime.UNTIL_CLEARED:
+            self._hint = message
+            if lifetime is Lifetime.TRANSIENT:
+                self._expiry.start(self.transient_ms)
+            else:
+                self._expiry.stop()
+            self._render()
+            return
         if (kind, text) == self._dismissed:
             return
         self._dismissed = None
@@ -125,10 +156,21 @@ class Banner(QFrame):
             self._message = message
             return
         self._message = message
+        self.settle()  # a new problem is news: it goes on top
         self._render()
 
-    def clear(self) -> None:
-        """The problem is over: drop the message (the sandbox notice stays if it is on)."""
+    def settle(self) -> None:
+        """The user moved on: the word about their last action goes, what it covered returns."""
+        self._expiry.stop()
+        if self._hint is not None:
+            self._hint = None
+            self._render()
+
+    def clear(self, text: str | None = None) -> None:
+        """The problem is over: drop the state message, or only the one that says `text`
+        (the sandbox notice stays if it is on)."""
+        if text is not None and (self._message is None or self._message.text != text):
+            return
         self._message = None
         self._dismissed = None
         self._render()
@@ -139,6 +181,10 @@ class Banner(QFrame):
             self._render()
 
     def _on_dismiss(self) -> None:
+        if self._hint is not None:
+            self.settle()
+            self.dismissed.emit()
+            return
         if self._message is None:
             return
         self._dismissed = (self._message.kind, self._message.text)
@@ -147,15 +193,16 @@ class Banner(QFrame):
         self.dismissed.emit()
 
     def _run_action(self) -> None:
-        if self._message is not None and self._message.action is not None:
-            self._message.action()
+        shown = self._shown()
+        if shown is not None and shown.action is not None:
+            shown.action()
 
     def _render(self) -> None:
         kind = self.kind
         if kind is None:
             self.hide()
             return
-        message = self._message
+        message = self._shown()
         text = SANDBOX_TEXT if message is None else message.text
         self._label.setText(text)
         self.setAccessibleDescription(text)

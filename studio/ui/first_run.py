@@ -15,13 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from studio.models.key_model import CHECKING, NO_KEY, KeyModel
-from studio.ui.settings_dialog import (
-    GET_KEY_LINK,
-    GET_KEY_URL,
-    NOTE_MARGINS,
-    NOTE_STYLE,
-    KeyField,
-)
+from studio.ui.settings_form import NOTE_MARGINS, NOTE_STYLE
+from studio.ui.settings_key import GET_KEY_LINK, GET_KEY_URL, KeyField
 
 HEADLINE = "Welcome to Draft Studio"
 KEY_CHOICE = "Paste your key"

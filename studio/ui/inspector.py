@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.library.records import DraftRecord
+from studio.core.money import cost, noted
 from studio.models.draft_labels import model_label
 from studio.models.family import FamilyModel
 from studio.models.image_loader import ImageLoader
@@ -54,8 +55,8 @@ SHORTCUTS = {
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def cost_text(cost_usd: float) -> str:
-    return f"${cost_usd:.4f}"
+def cost_text(cost_usd: float, billed: bool) -> str:
+    return noted(cost(cost_usd, billed, exact=True), billed)
 
 
 def latency_text(latency_ms: int | None) -> str:
@@ -138,6 +139,8 @@ class Inspector(QWidget):
             details.addWidget(key, row, 0, Qt.AlignmentFlag.AlignTop)
             details.addWidget(value, row, 1)
             self.fields[name] = value
+        # On the sandbox the cost also says nothing is billed: two lines, not a wider panel.
+        self.fields["Cost"].setWordWrap(True)
 
         self.copy_action = self._action("Copy prompt", "copy", "Copy the prompt", self._copy)
         self.reuse_action = self._action(
@@ -235,7 +238,7 @@ class Inspector(QWidget):
         pixels = f" · {draft.width} × {draft.height}" if draft.width and draft.height else ""
         self.fields["Size"].setText(f"{draft.size}{pixels}")
         self.fields["Seed"].setText(str(draft.seed))
-        self.fields["Cost"].setText(cost_text(draft.cost_usd))
+        self.fields["Cost"].setText(cost_text(draft.cost_usd, draft.billed))
         attempts = f" · {draft.attempts} attempts" if draft.attempts > 1 else ""
         self.fields["Latency"].setText(latency_text(draft.latency_ms) + attempts)
         self.fields["Time"].setText(time_text(draft.created_at))

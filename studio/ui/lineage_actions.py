@@ -7,10 +7,15 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from studio.core.domain import Derivation
+from studio.core.domain import Derivation, SlotStatus
 from studio.core.library import DraftRecord, LibraryError
+from studio.models.draft_list import Role
 from studio.models.services import Services
 from studio.ui.grid import GridView
+
+# C on one draft lines up the drafts after it, for → to bring in one by one; each is a
+# library read, so only as many as a look along one batch needs.
+MAX_FOLLOWING = 24
 
 
 class LineageActions(QObject):
@@ -46,8 +51,9 @@ class LineageActions(QObject):
         self._grid.scrollTo(self._drafts.index(row))
 
     def to_compare(self, draft_ids: list[int]) -> list[DraftRecord] | None:
-        """The drafts C shows side by side: the selection, or one derived draft beside its
-        parent; None (and a sentence) when there is nothing to compare."""
+        """The drafts C shows side by side: the selection; one derived draft beside its
+        parent; one other draft beside the next in the grid (the ones after it waiting their
+        turn). None, and a sentence, when there is nothing to compare."""
         library = self._services.library
         try:
             drafts = [library.get(i) for i in draft_ids]
@@ -57,10 +63,40 @@ class LineageActions(QObject):
         with_images = [d for d in drafts if d.path is not None]
         if len(with_images) == 1 and with_images[0].parent_id is not None:
             return self.with_parent(with_images[0])
+        if len(with_images) == 1:
+            return self._with_next(with_images[0])
         if len(with_images) < 2:
             self._tell("Select two or more images to compare (C).")
             return None
         return with_images
+
+    def _with_next(self, draft: DraftRecord) -> list[DraftRecord] | None:
+        row = self._drafts.row_of(draft.id)
+        others: list[DraftRecord] = []
+        if row is not None:
+            # The last draft of the grid goes beside the one before it instead.
+            others = self._images_from(row, 1, MAX_FOLLOWING) or self._images_from(row, -1, 1)
+        if not others:
+            self._tell("There is no other image to compare this draft with yet (C).")
+            return None
+        return [draft, *others]
+
+    def _images_from(self, row: int, step: int, limit: int) -> list[DraftRecord]:
+        drafts, library = self._drafts, self._services.library
+        found: list[DraftRecord] = []
+        row += step
+        while 0 <= row < drafts.rowCount() and len(found) < limit:
+            draft_id = drafts.draft_id_at(row)
+            status = drafts.data(drafts.index(row, 0), Role.StatusRole)
+            if draft_id is not None and status == SlotStatus.SUCCEEDED:
+                try:
+                    draft = library.get(draft_id)
+                except LibraryError:
+                    draft = None
+                if draft is not None and draft.path is not None:
+                    found.append(draft)
+            row += step
+        return found
 
     def with_parent(self, draft: DraftRecord | None) -> list[DraftRecord] | None:
         parent = None

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.core.export.user_presets import PresetBook
-from studio.core.library import DraftRecord, LibraryError
+from studio.core.library import DraftRecord
 from studio.models.export_model import ExportModel
 from studio.models.image_loader import ImageLoader
 from studio.models.services import Services
@@ -24,13 +24,16 @@ from studio.ui.actions import ActionFactory
 from studio.ui.banner import Banner
 from studio.ui.compare import CompareView
 from studio.ui.culling_actions import CullingActions
+from studio.ui.current_draft import CurrentDraft
 from studio.ui.derive_panel import DerivePanel
 from studio.ui.first_run import FirstRunPanel
+from studio.ui.focus import FocusFlow
 from studio.ui.grid import GridPage
 from studio.ui.grid_actions import GridActions
 from studio.ui.inspector import Inspector
 from studio.ui.lineage_actions import LineageActions
 from studio.ui.loupe import Loupe
+from studio.ui.notices import Notices
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import StudioStatusBar
 from studio.ui.window_dialogs import WindowDialogs
@@ -54,6 +57,7 @@ class MainWindow(QMainWindow):
 
         self.prompt_panel = PromptPanel(services.prompt)
         self.banner = Banner()
+        self.notices = Notices(self.banner, services, self.open_settings)
         grid_page = GridPage(services.drafts)
         grid_page.compare_requested.connect(self.open_compare)
         self.filter_bar, self.grid = grid_page.filter_bar, grid_page.grid
@@ -88,20 +92,25 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.setStatusBar(StudioStatusBar(services.studio))
 
+        self.current = CurrentDraft(self.grid, services, self.inspector)
         self._wire()
-        self._named.update(self.inspector.named_actions())
-        self.grid_actions = GridActions(
+        self.focus = FocusFlow(
             self.grid,
             services.drafts,
+            self.prompt_panel,
             services.studio,
-            services.culling,
-            self._named,
-            self._tell,
+            services.settings,
+            self.back_to_grid,
+        )
+        self._named.update(self.inspector.named_actions())
+        tell = self.notices.tell
+        self.grid_actions = GridActions(
+            self.grid, services.drafts, services.studio, services.culling, self._named, tell
         )
         self.culling_actions = CullingActions(
             self.grid, services.drafts, services.culling, self._follow_in_loupe
         )
-        self.lineage = LineageActions(self.grid, services, self._tell)
+        self.lineage = LineageActions(self.grid, services, tell)
         self.inspector.relative_chosen.connect(self.lineage.go_to)
         self.inspector.compare_parent_requested.connect(self.compare_with_parent)
         self._add_actions()
@@ -121,19 +130,14 @@ class MainWindow(QMainWindow):
         studio = services.studio
         self.prompt_panel.generate_requested.connect(self.generate)
         self.prompt_panel.stop_requested.connect(self.stop)
-        self.grid.selectionModel().currentChanged.connect(lambda *_: self._show_current())
         self.grid.doubleClicked.connect(lambda _: self.toggle_loupe())
-        studio.notice.connect(self._notice)
-        studio.notice_cleared.connect(self.banner.clear)
+        self.notices.watch(self.grid, self.pages)
         studio.backend_changed.connect(self._backend_changed)
         studio.stats_changed.connect(self._stats_changed)
         self.banner.add_key_requested.connect(self.open_settings)
         services.keys.key_changed.connect(self._key_changed)
         self.welcome.sandbox_chosen.connect(lambda: self.pages.setCurrentIndex(_GRID))
         services.culling.draft_changed.connect(self._draft_changed)
-        services.culling.problem.connect(lambda text: self.banner.show_message("warning", text))
-        services.prompt.problem.connect(lambda text: self.banner.show_message("warning", text))
-        services.tasks.failed.connect(lambda _, text: self.banner.show_message("error", text))
         services.settings.changed.connect(self._settings_changed)
         self.compare.flag_requested.connect(lambda i, f: services.culling.set_flag([i], f))
         self.compare.rating_requested.connect(lambda i, r: services.culling.set_rating([i], r))
@@ -148,14 +152,16 @@ class MainWindow(QMainWindow):
 
     def _add_actions(self) -> None:
         # Every action with a key is in a menu: the menus show them, and F1 lists them all.
-        factory = ActionFactory(self, self._named)
+        factory = ActionFactory(self, self._named, self.notices)
         make = factory.make
         grid = self.grid
         menus = self.menuBar()
         app_menu = menus.addMenu("&Draft Studio")
         app_menu.addAction(make("Generate", ["Ctrl+Return", "Ctrl+Enter"], self.generate))
         app_menu.addAction(make("Stop", "Esc", self.stop, self.prompt_panel))
-        app_menu.addAction(make("Focus prompt", "Ctrl+L", self.prompt_panel.focus_prompt))
+        app_menu.addAction(make("Focus prompt", "Ctrl+L", self.focus.focus_prompt))
+        # G as in Lightroom; text fields keep the letter (they claim printable keys).
+        app_menu.addAction(make("Focus grid", ["Ctrl+G", "G"], self.focus.focus_grid))
         app_menu.addSeparator()
         app_menu.addAction(make("Export…", "Ctrl+E", self.open_export))
         app_menu.addAction(make("Open in editor", "Ctrl+Shift+E", self.open_in_editor))
@@ -204,15 +210,17 @@ class MainWindow(QMainWindow):
 
     def generate(self) -> None:
         services = self.services
+        self.banner.settle()  # the Generate button is an action too
         problem = services.prompt.problem_with_request()
         if problem:
-            self.banner.show_message("warning", problem)
+            self.notices.warn(problem)
             return
         try:
             services.studio.generate(services.prompt.spec())
         except ValueError as exc:
-            self.banner.show_message("warning", str(exc))
+            self.notices.warn(str(exc))
             return
+        self.focus.expect_batch()
         services.prompt.remember()
         prompt = services.prompt
         services.settings.update(
@@ -233,26 +241,18 @@ class MainWindow(QMainWindow):
         self.prompt_panel.set_running(studio.busy)
         self.services.prompt.set_remaining_budget(studio.remaining_budget())
 
-    def _notice(self, kind: str, message: str, action_text: str) -> None:
-        actions = {
-            "Open Settings": self.open_settings,
-            "Raise budget": self.open_settings,
-            "Resume": self.services.studio.resume,
-        }
-        action = actions.get(action_text)
-        self.banner.show_message("error", message, action_text or None, action)
-
     def _key_changed(self) -> None:
         self.services.tasks.run(self._switch_backend(), "Switching to the new key")
 
     async def _switch_backend(self) -> None:
         services = self.services
-        key = await asyncio.to_thread(services.key_store.resolve)
+        key = await asyncio.to_thread(services.engine_key)
         backend = services.backends.gemini(key.value) if key else await services.backends.sandbox()
         services.studio.switch_backend(backend, sandbox=key is None)
 
     def _backend_changed(self, sandbox: bool) -> None:
         self.banner.set_sandbox(sandbox)
+        self.services.prompt.set_billed(not sandbox)
         if not sandbox and self.pages.currentIndex() == _WELCOME:
             self.pages.setCurrentIndex(_GRID)
 
@@ -264,20 +264,6 @@ class MainWindow(QMainWindow):
     def selected_ids(self) -> list[int]:
         return self.grid.chosen_draft_ids()
 
-    def _current_draft(self) -> DraftRecord | None:
-        draft_id = self.services.drafts.draft_id_at(self.grid.currentIndex().row())
-        if draft_id is None:
-            return None
-        try:
-            return self.services.library.get(draft_id)
-        except LibraryError:
-            return None
-
-    def _show_current(self) -> None:
-        draft = self._current_draft()
-        self.services.family.show(draft)
-        self.inspector.show_draft(draft)
-
     def _toggle_inspector(self, checked: bool) -> None:
         self._inspector_wanted = checked
         self.inspector.setVisible(checked)
@@ -288,7 +274,7 @@ class MainWindow(QMainWindow):
         drafts.set_rating_local(draft.id, draft.rating)
         drafts.set_deleted_local(draft.id, draft.deleted)
         self.compare.update_draft(draft)
-        current = self._current_draft()
+        current = self.current.record()
         if current is not None and current.id == draft.id:
             self.inspector.show_draft(draft)
 
@@ -300,7 +286,7 @@ class MainWindow(QMainWindow):
             self._show_compare(chosen)
 
     def compare_with_parent(self) -> None:
-        pair = self.lineage.with_parent(self._current_draft())
+        pair = self.lineage.with_parent(self.current.record())
         if pair:
             self._show_compare(pair)
 
@@ -318,7 +304,7 @@ class MainWindow(QMainWindow):
         if self.pages.currentIndex() == _LOUPE and not keep_open:
             self.back_to_grid()
             return
-        draft = self._current_draft()
+        draft = self.current.record()
         if draft is None or draft.path is None:
             return
         self.loupe.show_draft(draft)
@@ -344,9 +330,6 @@ class MainWindow(QMainWindow):
         # Unlike selected_ids(), no fallback to the current tile: no selection means a filter.
         self.dialogs.open_export(self.grid.selected_draft_ids())
 
-    def _tell(self, text: str) -> None:
-        self.banner.show_message("info", text)
-
     def _derive_sent(self) -> None:
         self.dialogs.remember("derive", self.services.derive.remembered_json())
         self.pages.setCurrentIndex(_GRID)
@@ -357,17 +340,17 @@ class MainWindow(QMainWindow):
             self.grid.setFocus()
 
     def copy_image(self) -> None:
-        if (problem := file_actions.copy_image(self._current_draft())) is not None:
-            self._tell(problem)
+        if (problem := file_actions.copy_image(self.current.record())) is not None:
+            self.notices.tell(problem)
 
     def open_in_editor(self) -> None:
-        if (problem := file_actions.open_in_editor(self._current_draft())) is not None:
-            self._tell(problem)
+        if (problem := file_actions.open_in_editor(self.current.record())) is not None:
+            self.notices.tell(problem)
 
     def _reuse(self, draft_id: int) -> None:
         library = self.services.library
         self.services.prompt.reuse(library.get(draft_id), library)
-        self.prompt_panel.focus_prompt()
+        self.focus.focus_prompt()
 
     # -- state ---------------------------------------------------------------------------------
 

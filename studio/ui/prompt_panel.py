@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QDragEnterEvent,
     QDropEvent,
     QFont,
     QIcon,
     QKeyEvent,
-    QPainter,
-    QPen,
     QPixmap,
 )
 from PySide6.QtWidgets import (
@@ -34,26 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.core.catalog import ratio_groups
 from studio.models.prompt import COUNT_RANGE, QUICK_COUNTS, PromptModel
+from studio.ui.aspect_picker import AspectCombo
 from studio.ui.theme import accent_button_style
 
 _IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp)"
-
-
-def aspect_icon(ratio: str, size: int = 20, colour: QColor | None = None) -> QIcon:
-    """A small outline of the shape, so ratios are recognised at a glance."""
-    width, height = (float(part) for part in ratio.split(":"))
-    scale = (size - 4) / max(width, height)
-    w, h = max(2.0, width * scale), max(2.0, height * scale)
-    pixmap = QPixmap(size * 2, size * 2)
-    pixmap.setDevicePixelRatio(2.0)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(colour or QColor("#C9CBD1"), 1.4))
-    painter.drawRoundedRect(QRectF((size - w) / 2, (size - h) / 2, w, h), 1.5, 1.5)
-    painter.end()
-    return QIcon(pixmap)
 
 
 class PromptEditor(QPlainTextEdit):
@@ -176,12 +159,15 @@ class PromptPanel(QWidget):
         self.model_combo.activated.connect(
             lambda i: model.set_model(str(self.model_combo.itemData(i)))
         )
-        self.aspect_combo = self._labelled_combo(
-            layout, "&Aspect ratio", "Aspect ratio", "Aspect ratio (shapes this model supports)"
+        self.aspect_combo = AspectCombo()
+        self._labelled_combo(
+            layout,
+            "&Aspect ratio",
+            "Aspect ratio",
+            "Aspect ratio (shapes this model supports, by use)",
+            self.aspect_combo,
         )
-        self.aspect_combo.activated.connect(
-            lambda i: model.set_aspect(str(self.aspect_combo.itemData(i)))
-        )
+        self.aspect_combo.ratio_chosen.connect(model.set_aspect)
         self.size_combo = self._labelled_combo(layout, "Si&ze", "Size", "Image size")
         self.size_combo.activated.connect(
             lambda i: model.set_size(str(self.size_combo.itemData(i)))
@@ -222,6 +208,7 @@ class PromptPanel(QWidget):
 
         self.cost = QLabel()
         self.cost.setAccessibleName("Cost preview")
+        self.cost.setWordWrap(True)  # the sandbox adds "· sandbox: nothing billed"
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setAccessibleName("Why Generate is unavailable")
@@ -254,13 +241,18 @@ class PromptPanel(QWidget):
         self.refresh()
 
     def _labelled_combo(
-        self, layout: QVBoxLayout, label_text: str, name: str, tooltip: str
+        self,
+        layout: QVBoxLayout,
+        label_text: str,
+        name: str,
+        tooltip: str,
+        combo: QComboBox | None = None,
     ) -> QComboBox:
         # A visible buddy label: screen readers announce a combo box by its current item.
         row = QHBoxLayout()
         label = QLabel(label_text)
         label.setMinimumWidth(90)
-        combo = QComboBox()
+        combo = combo or QComboBox()
         combo.setAccessibleName(name)
         combo.setToolTip(tooltip)
         label.setBuddy(combo)
@@ -275,13 +267,8 @@ class PromptPanel(QWidget):
             self.editor.setPlainText(model.prompt)
         self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(model.model_id)))
         spec = model.spec_of_model
-        if [self.aspect_combo.itemData(i) for i in range(self.aspect_combo.count())] != list(
-            spec.ratios
-        ):
-            self.aspect_combo.clear()
-            for ratio in spec.ratios:
-                self.aspect_combo.addItem(aspect_icon(ratio), ratio, ratio)
-        self.aspect_combo.setCurrentIndex(max(0, self.aspect_combo.findData(model.aspect)))
+        self.aspect_combo.set_groups(ratio_groups(spec.ratios))
+        self.aspect_combo.set_ratio(model.aspect)
         if [self.size_combo.itemData(i) for i in range(self.size_combo.count())] != list(
             spec.sizes
         ):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
 
+from studio.core.money import cost, noted, usd
 from studio.models.studio import StudioModel
 from studio.ui.theme import SANDBOX_AMBER
 
@@ -50,11 +51,12 @@ class StudioStatusBar(QStatusBar):
         done = stats.succeeded
         queued = max(0, stats.pending - stats.in_flight)
         budget = studio.session_cap_usd
-        spend = f"${stats.session_spent_usd:.2f}" + (f" / ${budget:.2f}" if budget else "")
+        billed = not studio.sandbox
+        spend = cost(stats.session_spent_usd, billed) + (f" / {usd(budget)}" if budget else "")
         self.counts.setText(
             f"in flight {stats.in_flight} · queued {queued} · done {done} · "
             f"failed {stats.failed} · blocked {stats.blocked} · ×{stats.concurrency or '–'} · "
-            f"{stats.images_per_minute():.0f} img/min · {spend}"
+            f"{stats.images_per_minute():.0f} img/min · {noted(spend, billed)}"
         )
 
     def _progress(self, finished: int, total: int) -> None:

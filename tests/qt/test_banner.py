@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QVBoxLayout, QWidget
 
-from studio.ui.banner import SANDBOX_TEXT, Banner
+from studio.ui.banner import SANDBOX_TEXT, Banner, Lifetime
 
 INVALID_KEY = "The API key was rejected. Check it in Settings."
 NETWORK = "Cannot reach the image service (network down?)."
@@ -177,3 +177,60 @@ def test_emitting_from_python_does_not_use_up_true(banner: Banner) -> None:
     gc.collect()
 
     assert sys.getrefcount(True) >= before - 10
+
+
+def test_a_word_about_an_action_covers_the_sandbox_strip_until_the_next_one(
+    banner: Banner,
+) -> None:
+    banner.set_sandbox(True)
+    banner.show_message("info", "Select two drafts to compare.", lifetime=Lifetime.TRANSIENT)
+    assert banner.kind == "info"
+    assert visible_buttons(banner) == ["Dismiss notice"]
+
+    banner.settle()  # the user's next action, or a new selection
+
+    assert banner.kind == "sandbox"
+    assert banner.text == SANDBOX_TEXT
+    assert visible_buttons(banner) == ["Add key"]
+
+
+def test_a_transient_word_goes_by_itself(banner: Banner, qtbot: Any) -> None:
+    banner.set_sandbox(True)
+    banner.transient_ms = 20
+    banner.show_message("info", "Draft 4 is hidden by the filter.", lifetime=Lifetime.TRANSIENT)
+    banner.show_message("error", "Saving failed.", lifetime=Lifetime.UNTIL_NEXT_ACTION)
+
+    assert banner.kind == "error"
+    assert not banner._expiry.isActive()  # no clock on a word about a failure: it waits to be read
+
+    banner.show_message("info", "Draft 4 is hidden by the filter.", lifetime=Lifetime.TRANSIENT)
+    qtbot.waitUntil(lambda: banner.kind == "sandbox", timeout=2000)
+
+
+def test_the_state_under_a_word_about_an_action_comes_back(banner: Banner, qtbot: Any) -> None:
+    banner.set_sandbox(True)
+    banner.show_message("warning", "Daily budget reached.", "Raise budget", lambda: None)
+    banner.show_message("info", "Move to a draft first.", lifetime=Lifetime.TRANSIENT)
+    assert banner.kind == "info"
+    assert "Raise budget" not in visible_buttons(banner)
+
+    # The batch repeating its state does not push the word away; a new state would.
+    banner.show_message("warning", "Daily budget reached.", "Raise budget", lambda: None)
+    assert banner.kind == "info"
+    qtbot.mouseClick(banner._dismiss, Qt.MouseButton.LeftButton)
+
+    assert banner.kind == "warning"
+    assert banner.text == "Daily budget reached."
+    assert "Raise budget" in visible_buttons(banner)
+    banner.show_message("info", "Move to a draft first.", lifetime=Lifetime.TRANSIENT)
+    banner.show_message("error", NETWORK)
+    assert banner.kind == "error"
+
+
+def test_clear_with_words_clears_only_that_message(banner: Banner) -> None:
+    banner.set_sandbox(True)
+    banner.show_message("error", INVALID_KEY)
+    banner.clear(NETWORK)
+    assert banner.text == INVALID_KEY
+    banner.clear(INVALID_KEY)
+    assert banner.kind == "sandbox"

@@ -43,7 +43,9 @@ async def test_refine_a_selection_makes_a_batch_with_badges(window: MainWindow, 
     panel = window.derive_panel
     assert panel.isVisible()
     assert panel.title.text() == "Refine 2 drafts"
-    assert panel.cost.text() == "2 × $0.1010 = $0.20 · Nano Banana 2 · 2K"
+    assert panel.cost.text() == (
+        "2 × $0.1010 would cost $0.20 · Nano Banana 2 · 2K · sandbox: nothing billed"
+    )
     assert QApplication.focusWidget() is panel.instruction
     assert panel.send_button.text() == "Refine"
     qtbot.keyClick(panel.instruction, Qt.Key.Key_Return, CTRL)
@@ -111,7 +113,7 @@ async def test_more_like_this_with_count_and_strength(window: MainWindow, qtbot)
     panel.count.setValue(2)
     strong = next(b for b in panel._strengths.buttons() if b.text() == "Strong")
     qtbot.mouseClick(strong, Qt.MouseButton.LeftButton)
-    assert panel.cost.text().startswith("4 × $0.0336 = $0.13")
+    assert panel.cost.text().startswith("4 × $0.0336 would cost $0.13")
     qtbot.keyClick(panel.send_button, Qt.Key.Key_Return, CTRL)
     await arrived(window, 6)
     for parent in parents:

@@ -25,8 +25,10 @@ from studio.core.engine.events import (
     SlotSucceeded,
 )
 from studio.core.library import DraftRecord, Library
-from studio.models.draft_labels import format_money, state_label
+from studio.core.money import usd
+from studio.models.draft_labels import state_label
 from studio.models.draft_list import DraftListModel, Role, RowKind
+from studio.models.grid_geometry import GridFrame
 from studio.models.grid_state import DraftFilter, FilterMode
 from studio.models.thumbnails import ThumbnailCache
 from tests.library_data import META, png, record, save
@@ -84,7 +86,7 @@ def test_reload_shows_headers_then_tiles_newest_batch_first(qtmodeltester, libra
     assert model.flags(model.index(1)) & Qt.ItemFlag.ItemIsSelectable
     assert model.data(header, Role.HeaderTextRole).startswith("“Neon koi pond” · ")
     assert "1 of 3 images" in model.data(header, Role.HeaderDetailRole)
-    assert model.data(header, Role.HeaderDetailRole).endswith(format_money(0.0336))
+    assert model.data(header, Role.HeaderDetailRole).endswith(usd(0.0336, fine=True))
     assert model.draft_id_at(0) is None
     assert model.draft_id_at(1) == new[0].id
     assert model.row_of(old[1].id) == 6
@@ -92,7 +94,8 @@ def test_reload_shows_headers_then_tiles_newest_batch_first(qtmodeltester, libra
     queued = new[0].id
     assert value(model, queued, Role.StatusRole) == SlotStatus.QUEUED
     assert value(model, queued, Role.SeedRole) == 0
-    assert value(model, queued, Role.AspectRole) == pytest.approx(16 / 9)
+    # The shape of the pixels the service sends for 16:9, so the cell keeps it on arrival.
+    assert value(model, queued, Role.AspectRole) == pytest.approx(1344 / 768)
     assert value(model, queued, Role.PromptRole) == "Neon koi pond"
     assert value(model, queued, Role.ThumbnailRole) is None
     assert value(model, queued, Qt.ItemDataRole.DisplayRole) == "Queued"
@@ -147,7 +150,7 @@ def test_large_tiles_and_hidpi_screens_get_sharp_pictures(
     save(library, draft.id, png((1024, 1024)))
     model.reload()
     model.set_device_pixel_ratio(dpr)
-    model.set_tile_size(tile_px)
+    model.set_frame(GridFrame(room=2000, tile=tile_px, spacing=8, pad=8))
 
     def loaded() -> bool:
         picture = value(model, draft.id, Role.ThumbnailRole)
@@ -166,7 +169,7 @@ def test_while_a_sharp_picture_loads_the_thumbnail_stands_in(qtbot, library, mod
     with qtbot.waitSignal(thumbnails.ready, timeout=5000):
         assert value(model, draft.id, Role.ThumbnailRole) is None
     assert value(model, draft.id, Role.ThumbnailRole).width() == 320
-    model.set_tile_size(384)  # the larger picture starts loading…
+    model.set_frame(GridFrame(room=2000, tile=384, spacing=8, pad=8))  # a sharper one loads…
     assert value(model, draft.id, Role.ThumbnailRole).width() == 320  # …the thumbnail shows
 
 
@@ -407,9 +410,9 @@ def test_state_labels_read_like_the_brief():
     assert state_label(SlotStatus.RETRYING, retry_in_s=3.2) == "Retrying in 4 s"
     assert state_label(SlotStatus.RETRYING, retry_in_s=-0.1) == "Retrying…"
     assert state_label(SlotStatus.INTERRUPTED) == "Interrupted"
-    assert format_money(0.81) == "$0.81"
-    assert format_money(0.0336) == "$0.034"
-    assert format_money(0) == "$0.00"
+    assert usd(0.81, fine=True) == "$0.81"
+    assert usd(0.0336, fine=True) == "$0.034"
+    assert usd(0, fine=True) == "$0.00"
 
 
 def test_reload_of_ten_thousand_drafts_is_quick(qtbot, library, model):

@@ -208,3 +208,9 @@ def test_time_reads_like_a_person_would_say_it():
     assert time_text(datetime(2026, 3, 12, 9, 5).timestamp(), now) == "Today, 09:05"
     assert time_text(datetime(2026, 3, 11, 23, 59).timestamp(), now) == "Yesterday, 23:59"
     assert time_text(datetime(2026, 2, 1, 8, 0).timestamp(), now) == "1 Feb 2026, 08:00"
+
+
+def test_a_sandbox_draft_says_what_it_would_cost(qtbot, inspector, image):
+    inspector.show_draft(record(7, image, billed=False))
+
+    assert inspector.fields["Cost"].text() == "would cost $0.0336 · sandbox: nothing billed"

@@ -45,7 +45,8 @@ from studio.models.settings_model import SettingsModel
 from studio.models.tasks import TaskRunner
 from studio.sandbox import SandboxServer
 from studio.ui.first_run import FirstRunPanel
-from studio.ui.settings_dialog import SettingsDialog, price_text
+from studio.ui.settings_dialog import SettingsDialog
+from studio.ui.settings_sections import price_text
 
 # Shaped like a real key, so a leak would also trip the redaction patterns; the sandbox accepts it.
 KEY = "AIzaSyTESTtestTESTtestTESTtestTESTtes"
@@ -145,9 +146,9 @@ async def dialog(qtbot: Any, keys: KeyModel, settings: SettingsModel) -> Setting
 
 
 async def save_through(dialog: SettingsDialog, qtbot: Any, key: str) -> None:
-    qtbot.keyClicks(dialog.key_field.edit, key)
+    qtbot.keyClicks(dialog.key.key_field.edit, key)
     changed = next_emission(dialog._keys.key_changed)
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.key.save_button, Qt.MouseButton.LeftButton)
     await asyncio.wait_for(changed, 10)
     await idle(dialog._keys)
 
@@ -156,7 +157,7 @@ async def save_through(dialog: SettingsDialog, qtbot: Any, key: str) -> None:
 
 
 async def test_key_field_is_masked_and_can_be_shown(dialog: SettingsDialog, qtbot: Any) -> None:
-    field = dialog.key_field
+    field = dialog.key.key_field
     assert field.edit.echoMode() is QLineEdit.EchoMode.Password
     assert field.edit.placeholderText() == "Paste your Gemini API key"
 
@@ -173,7 +174,7 @@ async def test_save_puts_the_key_in_the_real_keyring(
     caplog.set_level(logging.INFO)
     keys = dialog._keys
     assert keyring.get_password(service, USERNAME) is None
-    assert not dialog.save_button.isEnabled()
+    assert not dialog.key.save_button.isEnabled()
 
     await save_through(dialog, qtbot, KEY)
 
@@ -181,9 +182,9 @@ async def test_save_puts_the_key_in_the_real_keyring(
     assert keys.has_key
     assert keys.source == "keyring"
     assert keys.status == "Saved. Your key is stored in the system keyring."
-    assert dialog.status_label.text() == keys.status
-    assert dialog.key_field.text() == ""  # the widget does not hold on to it
-    assert dialog.remove_button.isEnabled()
+    assert dialog.key.status_label.text() == keys.status
+    assert dialog.key.key_field.text() == ""  # the widget does not hold on to it
+    assert dialog.key.remove_button.isEnabled()
     assert not any(KEY in text for text in visible_texts(dialog))
     assert KEY not in caplog.text
     assert not any(KEY in repr(value) for value in vars(keys).values())
@@ -192,9 +193,9 @@ async def test_save_puts_the_key_in_the_real_keyring(
 async def test_enter_in_the_key_field_saves(
     dialog: SettingsDialog, qtbot: Any, service: str
 ) -> None:
-    qtbot.keyClicks(dialog.key_field.edit, KEY)
+    qtbot.keyClicks(dialog.key.key_field.edit, KEY)
     changed = next_emission(dialog._keys.key_changed)
-    qtbot.keyClick(dialog.key_field.edit, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.key.key_field.edit, Qt.Key.Key_Return)
     await asyncio.wait_for(changed, 10)
 
     assert keyring.get_password(service, USERNAME) == KEY
@@ -204,11 +205,11 @@ async def test_enter_in_the_key_field_saves(
 async def test_a_key_with_spaces_is_refused_in_words(
     dialog: SettingsDialog, qtbot: Any, service: str
 ) -> None:
-    qtbot.keyClicks(dialog.key_field.edit, "AIza with spaces")
-    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.key.key_field.edit, "AIza with spaces")
+    qtbot.mouseClick(dialog.key.save_button, Qt.MouseButton.LeftButton)
     await idle(dialog._keys)
 
-    assert dialog.status_label.text() == (
+    assert dialog.key.status_label.text() == (
         "That doesn't look like an API key: it contains spaces or line breaks."
     )
     assert keyring.get_password(service, USERNAME) is None
@@ -231,11 +232,11 @@ async def test_test_key_answers_in_words(
 ) -> None:
     await save_through(dialog, qtbot, key)
 
-    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
-    assert not dialog.test_button.isEnabled()  # busy from the click on
+    qtbot.mouseClick(dialog.key.test_button, Qt.MouseButton.LeftButton)
+    assert not dialog.key.test_button.isEnabled()  # busy from the click on
     await idle(dialog._keys)
 
-    assert dialog.status_label.text() == verdict
+    assert dialog.key.status_label.text() == verdict
     assert [r.path for r in sandbox.requests][-1].endswith(f"/models/{DRAFT_MODEL}")
     assert not any(key in text for text in visible_texts(dialog))
 
@@ -244,12 +245,12 @@ async def test_test_key_checks_a_typed_key_without_saving_it(
     dialog: SettingsDialog, qtbot: Any, service: str
 ) -> None:
     await save_through(dialog, qtbot, KEY)
-    qtbot.keyClicks(dialog.key_field.edit, INVALID_KEY)
+    qtbot.keyClicks(dialog.key.key_field.edit, INVALID_KEY)
 
-    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.key.test_button, Qt.MouseButton.LeftButton)
     await idle(dialog._keys)
 
-    assert dialog.status_label.text() == "Invalid: the service rejected this key."
+    assert dialog.key.status_label.text() == "Invalid: the service rejected this key."
     assert keyring.get_password(service, USERNAME) == KEY
 
 
@@ -281,14 +282,14 @@ async def test_remove_key_removes_it_from_the_keyring(
     assert keyring.get_password(service, USERNAME) == KEY
 
     changed = next_emission(keys.key_changed)
-    qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.key.remove_button, Qt.MouseButton.LeftButton)
     await asyncio.wait_for(changed, 10)
     await idle(keys)
 
     assert keyring.get_password(service, USERNAME) is None
     assert not keys.has_key
-    assert dialog.status_label.text() == "Key removed. No key is set yet."
-    assert not dialog.remove_button.isEnabled()
+    assert dialog.key.status_label.text() == "Key removed. No key is set yet."
+    assert not dialog.key.remove_button.isEnabled()
 
 
 async def test_without_a_secure_keyring_the_key_works_for_this_session(
@@ -296,26 +297,26 @@ async def test_without_a_secure_keyring_the_key_works_for_this_session(
 ) -> None:
     keys = dialog._keys
     assert not keys.backend.secure
-    assert dialog.fallback_label.isVisible()
-    assert dialog.fallback_label.text() == NO_SECURE_KEYRING
-    assert dialog.session_button.isVisible()
+    assert dialog.key.fallback_label.isVisible()
+    assert dialog.key.fallback_label.text() == NO_SECURE_KEYRING
+    assert dialog.key.session_button.isVisible()
 
-    qtbot.keyClicks(dialog.key_field.edit, KEY)
-    assert not dialog.save_button.isVisible()  # saving cannot work; the note says why
+    qtbot.keyClicks(dialog.key.key_field.edit, KEY)
+    assert not dialog.key.save_button.isVisible()  # saving cannot work; the note says why
     changed = next_emission(keys.key_changed)
-    qtbot.mouseClick(dialog.session_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.key.session_button, Qt.MouseButton.LeftButton)
     await asyncio.wait_for(changed, 10)
 
     assert keys.has_key
     assert keys.source == "this session only"
-    assert dialog.status_label.text().startswith("Using your key for this session only")
-    assert dialog.key_field.text() == ""
+    assert dialog.key.status_label.text().startswith("Using your key for this session only")
+    assert dialog.key.key_field.text() == ""
     assert not any(KEY in text for text in visible_texts(dialog))
 
     # ...and it is the key a test request uses.
-    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dialog.key.test_button, Qt.MouseButton.LeftButton)
     await idle(keys)
-    assert dialog.status_label.text() == "Valid: this key can use Nano Banana 2 Lite."
+    assert dialog.key.status_label.text() == "Valid: this key can use Nano Banana 2 Lite."
 
 
 async def test_a_failed_save_offers_this_session_in_plain_words(
@@ -363,17 +364,17 @@ async def test_a_locked_keyring_is_explained_and_the_session_offered(
     keyring.set_keyring(LockedKeyring())
     try:
         await keys.refresh()
-        assert dialog.status_label.text() == KEYRING_LOCKED
-        qtbot.keyClicks(dialog.key_field.edit, KEY)
-        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        assert dialog.key.status_label.text() == KEYRING_LOCKED
+        qtbot.keyClicks(dialog.key.key_field.edit, KEY)
+        qtbot.mouseClick(dialog.key.save_button, Qt.MouseButton.LeftButton)
         await idle(keys)
     finally:
         keyring.set_keyring(previous)
 
-    assert dialog.status_label.text() == KEYRING_LOCKED
-    assert dialog.session_button.isVisible()
-    assert dialog.key_field.text() == KEY  # kept, so "this session only" can use it
-    qtbot.mouseClick(dialog.session_button, Qt.MouseButton.LeftButton)
+    assert dialog.key.status_label.text() == KEYRING_LOCKED
+    assert dialog.key.session_button.isVisible()
+    assert dialog.key.key_field.text() == KEY  # kept, so "this session only" can use it
+    qtbot.mouseClick(dialog.key.session_button, Qt.MouseButton.LeftButton)
     assert keys.source == "this session only"
 
 
@@ -386,14 +387,14 @@ async def test_settings_changes_are_saved_to_the_settings_file(
     await save_through(dialog, qtbot, KEY)
     changes = next_emission(settings.changed)
 
-    dialog.session_budget.setValue(12.5)
+    dialog.budgets.session_budget.setValue(12.5)
     await asyncio.wait_for(changes, 5)
-    dialog.daily_budget.setValue(40)
-    dialog.concurrency.setValue(16)
-    dialog.timeout.setValue(120)
-    pro = dialog.model_combo.findData("gemini-3-pro-image-preview")
-    dialog.model_combo.setCurrentIndex(pro)
-    dialog.model_combo.activated.emit(pro)
+    dialog.budgets.daily_budget.setValue(40)
+    dialog.generation.concurrency.setValue(16)
+    dialog.generation.timeout.setValue(120)
+    pro = dialog.generation.model_combo.findData("gemini-3-pro-image-preview")
+    dialog.generation.model_combo.setCurrentIndex(pro)
+    dialog.generation.model_combo.activated.emit(pro)
     await settings.flush()
 
     text = settings.path.read_text(encoding="utf-8")
@@ -405,14 +406,31 @@ async def test_settings_changes_are_saved_to_the_settings_file(
     assert saved["default_model"] == "gemini-3-pro-image-preview"
     assert KEY not in text
 
-    dialog.session_budget.setValue(0)  # shown as "No cap"
+    dialog.budgets.session_budget.setValue(0)  # shown as "No cap"
     await settings.flush()
     assert json.loads(settings.path.read_text(encoding="utf-8"))["session_budget_usd"] is None
-    assert dialog.session_budget.text() == "No cap"
+    assert dialog.budgets.session_budget.text() == "No cap"
+
+
+async def test_keeping_focus_in_the_prompt_is_a_saved_choice(
+    dialog: SettingsDialog, qtbot: Any, settings: SettingsModel
+) -> None:
+    box = dialog.generation.keep_focus
+    assert not box.isChecked()  # by default the new batch takes the focus
+    assert box.accessibleName() == "Keep focus in the prompt after Generate"
+
+    box.setFocus()
+    qtbot.keyClick(box, Qt.Key.Key_Space)
+    await settings.flush()
+
+    assert settings.settings.keep_focus_in_prompt
+    assert json.loads(settings.path.read_text(encoding="utf-8"))["keep_focus_in_prompt"] is True
+    settings.update(keep_focus_in_prompt=False)  # from elsewhere: the box follows
+    assert not box.isChecked()
 
 
 async def test_the_model_picker_shows_the_price_per_image(dialog: SettingsDialog) -> None:
-    combo = dialog.model_combo
+    combo = dialog.generation.model_combo
     texts = [combo.itemText(i) for i in range(combo.count())]
 
     assert texts[0] == "Nano Banana 2 Lite  ·  $0.0336 per 1K image"
@@ -441,6 +459,7 @@ async def test_the_settings_model_validates_like_settings(
         {"request_timeout_s": 4.9},
         {"default_model": "no-such-model"},
         {"api_version": "v9"},
+        {"keep_focus_in_prompt": 1},
         {"schema_version": 2},
         {"colour": "red"},
     ):
@@ -488,18 +507,23 @@ async def test_the_dialog_is_not_modal_and_every_control_is_labelled(
         assert control.accessibleName(), control
         assert control.toolTip(), control
     buddies = {label.buddy() for label in dialog.findChildren(QLabel) if label.buddy()}
-    assert dialog.model_combo in buddies
-    assert dialog.model_combo.isVisible()
-    for box in (dialog.session_budget, dialog.daily_budget, dialog.concurrency, dialog.timeout):
+    assert dialog.generation.model_combo in buddies
+    assert dialog.generation.model_combo.isVisible()
+    for box in (
+        dialog.budgets.session_budget,
+        dialog.budgets.daily_budget,
+        dialog.generation.concurrency,
+        dialog.generation.timeout,
+    ):
         assert box in buddies
-    assert dialog.session_budget.prefix() == "$"
+    assert dialog.budgets.session_budget.prefix() == "$"
 
 
 async def test_closing_the_dialog_forgets_a_typed_key(dialog: SettingsDialog, qtbot: Any) -> None:
-    qtbot.keyClicks(dialog.key_field.edit, KEY)
+    qtbot.keyClicks(dialog.key.key_field.edit, KEY)
     dialog.close()
 
-    assert dialog.key_field.text() == ""
+    assert dialog.key.key_field.text() == ""
 
 
 # First run.

@@ -38,8 +38,6 @@ ZOOM_STEPS = (96, 128, 160, 192, 240, 288, 384)
 _Move = QAbstractItemView.CursorAction
 _FORWARD = frozenset(
     {
-        _Move.MoveRight,
-        _Move.MoveDown,
         _Move.MoveNext,
         _Move.MovePageDown,
         _Move.MoveEnd,
@@ -81,6 +79,7 @@ class GridView(QListView):
         self.setItemDelegate(self._delegate)
         self._kept_selection: list[int] = []
         self._kept_current: int | None = None
+        self._column: tuple[int, int] | None = None  # x Up/Down keep to, and on which row
 
         self.zoom_in_action = QAction("Larger tiles", self)
         # Ctrl+= as well: on many layouts "+" needs Shift, which Ctrl++ alone never matches.
@@ -105,7 +104,7 @@ class GridView(QListView):
         before = self._delegate.tile_size
         self._delegate.set_tile_size(px)
         if self._delegate.tile_size != before:
-            self._report_tile_size()
+            self._report_frame()
             self.scheduleDelayedItemsLayout()
             self.tile_size_changed.emit(self._delegate.tile_size)
 
@@ -135,13 +134,19 @@ class GridView(QListView):
             current.modelAboutToBeReset.connect(self._keep_selection)
             current.modelReset.connect(self._restore_selection)
             current.set_device_pixel_ratio(self.devicePixelRatioF())
-            self._report_tile_size()
+            self._report_frame()
 
-    def _report_tile_size(self) -> None:
-        """The model picks how sharp a picture to load from the size tiles are drawn at."""
+    def _report_frame(self) -> None:
+        """The model sizes the cells for the width and zoom they are laid out in (and picks
+        how sharp a picture to load from that)."""
         model = self.draft_model()
         if model is not None:
-            model.set_tile_size(self._delegate.cell_size())
+            model.set_frame(self._delegate.frame())
+
+    def doItemsLayout(self) -> None:
+        # Every layout pass starts here: the sizes it asks for must be for the current frame.
+        self._report_frame()
+        super().doItemsLayout()
 
     def selected_draft_ids(self) -> list[int]:
         model = self.draft_model()
@@ -209,6 +214,14 @@ class GridView(QListView):
     def moveCursor(
         self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
     ) -> QModelIndex:
+        current = self.currentIndex()
+        if current.isValid() and cursorAction in (_Move.MoveLeft, _Move.MoveRight):
+            # Lines end where the pictures' widths make them end: Left and Right read the
+            # grid as text, on to the next line's first tile and back.
+            step = 1 if cursorAction == _Move.MoveRight else -1
+            return self._tile_from(current.row(), step) or current
+        if current.isValid() and cursorAction in (_Move.MoveUp, _Move.MoveDown):
+            return self._line_step(current, 1 if cursorAction == _Move.MoveDown else -1)
         target = super().moveCursor(cursorAction, modifiers)
         if not target.isValid() or item_data(target, Role.KindRole) != RowKind.HEADER:
             return target
@@ -216,11 +229,7 @@ class GridView(QListView):
         # other way at the very top (Home, Page Up).
         step = 1 if cursorAction in _FORWARD else -1
         tile = self._tile_from(target.row(), step) or self._tile_from(target.row(), -step)
-        if tile is None:
-            return self.currentIndex()
-        if cursorAction in (_Move.MoveUp, _Move.MoveDown):
-            return self._nearest_in_line(tile, self.visualRect(self.currentIndex()).center().x())
-        return tile
+        return tile if tile is not None else current
 
     def _tile_from(self, row: int, step: int) -> QModelIndex | None:
         model = self.model()
@@ -232,21 +241,33 @@ class GridView(QListView):
             row += step
         return None
 
-    def _nearest_in_line(self, tile: QModelIndex, x: int) -> QModelIndex:
-        """Up and down across a header keep to the column, as they do within a batch."""
+    def _line_step(self, current: QModelIndex, step: int) -> QModelIndex:
+        """The tile of the line above or below that lies under the cursor's column. The
+        column is kept while Up and Down follow each other, so that crossing a line of
+        wide tiles and coming back lands where the move started."""
+        here = self.visualRect(current)
+        x = here.center().x()
+        if self._column is not None and self._column[1] == current.row():
+            x = self._column[0]
         model = self.model()
-        top = self.visualRect(tile).top()
-        best, distance = tile, abs(self.visualRect(tile).center().x() - x)
-        for step in (-1, 1):
-            row = tile.row() + step
-            while 0 <= row < model.rowCount():
-                index = model.index(row, 0)
-                rect = self.visualRect(index)
-                if rect.top() != top:  # headers sit on a line of their own
-                    break
-                if abs(rect.center().x() - x) < distance:
-                    best, distance = index, abs(rect.center().x() - x)
-                row += step
+        best, best_distance, line_top = current, None, None
+        row = current.row() + step
+        while 0 <= row < model.rowCount():
+            index = model.index(row, 0)
+            row += step
+            if item_data(index, Role.KindRole) == RowKind.HEADER:
+                continue  # headers sit on a line of their own
+            rect = self.visualRect(index)
+            if rect.top() == here.top():
+                continue
+            if line_top is None:
+                line_top = rect.top()
+            elif rect.top() != line_top:
+                break
+            distance = max(rect.left() - x, x - rect.right(), 0)
+            if best_distance is None or distance < best_distance:
+                best, best_distance = index, distance
+        self._column = (x, best.row())
         return best
 
     # -- batch header actions ------------------------------------------------------------------
@@ -330,11 +351,11 @@ class GridView(QListView):
         model = self.draft_model()
         if model is not None:
             model.set_device_pixel_ratio(self.devicePixelRatioF())
-            self._report_tile_size()
+            self._report_frame()
 
     def resizeEvent(self, e: QResizeEvent) -> None:
-        # Tiles stretch to fill the row, so a wider window means larger tiles.
-        self._report_tile_size()
+        # Lines of tiles stretch to fill the width, so a wider window means larger tiles.
+        self._report_frame()
         super().resizeEvent(e)
 
     def paintEvent(self, e: QPaintEvent) -> None:

@@ -1,4 +1,5 @@
-"""Paints the grid's rows: slim batch headers across the width, and square draft tiles."""
+"""Paints the grid's rows: slim batch headers across the width, and draft tiles shaped as
+their pictures (the model's SizeHintRole, from the justified layout in grid_geometry)."""
 
 from __future__ import annotations
 
@@ -22,10 +23,12 @@ from studio.core.domain import Derivation, Flag, SlotStatus
 from studio.models.draft_labels import state_label
 from studio.models.draft_list import Role, RowKind, item_data
 from studio.models.draft_rows import BatchAction
+from studio.models.grid_geometry import GridFrame
 from studio.ui.grid.batch_header import paint_header
 from studio.ui.grid.lineage_badge import paint_lineage
 from studio.ui.grid.tile_actions import (
     BADGE_INSET,
+    CELL_PAD,
     TileAction,
     flag_mark,
     inner_area,
@@ -39,8 +42,12 @@ MAX_TILE_SIZE = 384
 DEFAULT_TILE_SIZE = 192
 
 _RADIUS = 8.0
+_PICTURE_RADIUS = 4.0
 _HEADER_GAP = 18  # above a header, so that batches read as groups
 _CHIP_PAD = 14
+# A picture this close to its cell's shape fills the cell, a sliver cropped, rather than
+# leave a hairline band; only a picture of another shape altogether is letterboxed.
+_COVER = 0.03
 
 
 def _fit(area: QRectF, aspect: float) -> QRectF:
@@ -50,6 +57,31 @@ def _fit(area: QRectF, aspect: float) -> QRectF:
     if height > area.height():
         width, height = area.height() * aspect, area.height()
     return QRectF(area.center().x() - width / 2, area.center().y() - height / 2, width, height)
+
+
+def _source(pixmap: QPixmap, area: QRectF) -> QRectF:
+    """The part of the picture to draw into `area`: all of it, or a centred crop when the
+    two shapes differ by a rounding error."""
+    full = QRectF(pixmap.rect())
+    if full.isEmpty() or area.isEmpty():
+        return full
+    stretch = (full.width() / full.height()) / (area.width() / area.height())
+    if abs(stretch - 1) > _COVER:
+        return full
+    if stretch > 1:  # the picture is a little wider: trim its sides
+        trim = full.width() * (1 - 1 / stretch) / 2
+        return full.adjusted(trim, 0, -trim, 0)
+    trim = full.height() * (1 - stretch) / 2
+    return full.adjusted(0, trim, 0, -trim)
+
+
+def _round_corners(painter: QPainter, picture: QRectF, fill: QColor) -> None:
+    """Rounds the picture's corners as the cell's are, by painting the cell's colour over
+    them: antialiased, where a clip path would leave stairs."""
+    square, rounded = QPainterPath(), QPainterPath()
+    square.addRect(picture)
+    rounded.addRoundedRect(picture, _PICTURE_RADIUS, _PICTURE_RADIUS)
+    painter.fillPath(square.subtracted(rounded), fill)
 
 
 def _two_lines(metrics: QFontMetricsF, text: str, width: float) -> list[str]:
@@ -88,7 +120,7 @@ def _star(centre: QPointF, radius: float) -> QPainterPath:
 
 
 class TileDelegate(QStyledItemDelegate):
-    """Tiles are square and stretch a little so that the columns fill the row exactly;
+    """Tiles take the size the model's layout gives them, which fills each line exactly;
     headers take the whole width, which makes QListView's flow wrap around them."""
 
     def __init__(self, view: QListView) -> None:
@@ -113,12 +145,12 @@ class TileDelegate(QStyledItemDelegate):
         view = self._view
         return view.maximumViewportSize().width() - view.verticalScrollBar().sizeHint().width()
 
-    def cell_size(self) -> int:
+    def frame(self) -> GridFrame:
+        """What the cells are laid out in. A line runs between one spacing from either edge,
+        less a pixel: QListView wraps an item that would end exactly on the edge."""
         spacing = self._view.spacing()
-        usable = self._row_width() - spacing
-        columns = max(1, round(usable / (self._tile_size + spacing)))
-        # One pixel of slack: QListView wraps an item that would end exactly on the edge.
-        return max(MIN_TILE_SIZE // 2, (usable - 1) // columns - spacing)
+        room = max(1, self._row_width() - 2 * spacing - 1)
+        return GridFrame(room, self._tile_size, spacing, round(CELL_PAD))
 
     def _header_height(self, option: QStyleOptionViewItem, row: int) -> int:
         text = math.ceil(QFontMetricsF(option.font).height())
@@ -128,10 +160,9 @@ class TileDelegate(QStyledItemDelegate):
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
         if item_data(index, Role.KindRole) == RowKind.HEADER:
-            width = max(1, self._row_width() - 2 * self._view.spacing())
-            return QSize(width, self._header_height(option, index.row()))
-        cell = self.cell_size()
-        return QSize(cell, cell)
+            return QSize(self.frame().room, self._header_height(option, index.row()))
+        size = item_data(index, Qt.ItemDataRole.SizeHintRole)
+        return size if isinstance(size, QSize) else QSize(self._tile_size, self._tile_size)
 
     def paint(
         self,
@@ -185,21 +216,24 @@ class TileDelegate(QStyledItemDelegate):
         inner = inner_area(rect)
         pixmap = item_data(index, Role.ThumbnailRole) if status == SlotStatus.SUCCEEDED else None
         if isinstance(pixmap, QPixmap) and not pixmap.isNull():
-            picture = _fit(inner, pixmap.width() / pixmap.height())
+            source = _source(pixmap, inner)
+            picture = _fit(inner, source.width() / source.height())
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             # Rejects stay visible, so that a wrong X is easy to spot and undo.
             painter.setOpacity(0.32 if flag == Flag.REJECT else 1.0)
-            painter.drawPixmap(picture, pixmap, QRectF(pixmap.rect()))
+            painter.drawPixmap(picture, pixmap, source)
             painter.setOpacity(1.0)
+            _round_corners(painter, picture, fill)
         else:
-            aspect = float(item_data(index, Role.AspectRole) or 1.0)
-            picture = _fit(inner.adjusted(4, 4, -4, -4), aspect)
+            # The cell has the picture's shape already: the outline follows the cell.
+            picture = inner.adjusted(4, 4, -4, -4)
             self._paint_placeholder(painter, option, index, tones, status, picture, inner)
 
         # Badges sit at the cell's corners, not the image's: the eye finds them in the same
         # place on every tile, and on wide images they stay off the picture.
         self._paint_flag(painter, inner, flag, tones)
-        self._paint_rating(painter, inner, int(item_data(index, Role.RatingRole) or 0))
+        rating = int(item_data(index, Role.RatingRole) or 0)
+        self._paint_rating(painter, inner, rating, option.font)
         derivation = item_data(index, Role.DerivationRole)
         if derivation is not None:
             paint_lineage(painter, inner, Derivation(derivation), option.font)
@@ -301,17 +335,30 @@ class TileDelegate(QStyledItemDelegate):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(flag_mark(flag, badge.center()))
 
-    def _paint_rating(self, painter: QPainter, area: QRectF, rating: int) -> None:
+    def _paint_rating(self, painter: QPainter, area: QRectF, rating: int, font: QFont) -> None:
         if rating <= 0:
             return
         radius, step = 5.0, 12.0
+        # A narrow cell (a portrait banner) gets one star and the number instead of a row.
+        compact = 10 + step * rating > area.width() - 2 * BADGE_INSET
+        number = _scaled_font(font, 0.85)
+        number.setWeight(QFont.Weight.DemiBold)
+        width = 14 + step + QFontMetricsF(number).horizontalAdvance("5") if compact else 0.0
         pill = QRectF(
-            area.left() + BADGE_INSET, area.bottom() - 18 - BADGE_INSET, 10 + step * rating, 18
+            area.left() + BADGE_INSET,
+            area.bottom() - 18 - BADGE_INSET,
+            width or 10 + step * rating,
+            18,
         )
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(0, 0, 0, 150))
         painter.drawRoundedRect(pill, 9, 9)
         painter.setBrush(QColor("white"))
-        for star in range(rating):
+        for star in range(1 if compact else rating):
             centre = QPointF(pill.left() + 11 + star * step, pill.center().y())
             painter.drawPath(_star(centre, radius))
+        if compact:
+            painter.setFont(number)
+            painter.setPen(QColor("white"))
+            text = pill.adjusted(11 + step - 4, 0, 0, 0)
+            painter.drawText(text, Qt.AlignmentFlag.AlignCenter, str(rating))

@@ -15,9 +15,12 @@ import itertools
 import json
 import math
 import os
+import shutil
+import subprocess
 import threading
 import time
-from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -502,3 +505,43 @@ def describe_window(view: GridView) -> str:
         f"{viewport.width()}x{viewport.height()}, tile size {view.tile_size} px, "
         f"platform {QGuiApplication.platformName()}"
     )
+
+
+@contextmanager
+def secret_service(home: Path) -> Iterator[dict[str, str]]:
+    """A throwaway Secret Service (a private D-Bus session with gnome-keyring, as the tests
+    use), so launches read the keyring as a user's app does; the environment to reach it.
+    Empty when the machine has none (the launches then use no keyring, and say so)."""
+    if shutil.which("dbus-daemon") is None or shutil.which("gnome-keyring-daemon") is None:
+        print("no dbus-daemon / gnome-keyring-daemon: launching without a keyring")
+        yield {}
+        return
+    daemon = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert daemon.stdout is not None
+    env = {
+        "DBUS_SESSION_BUS_ADDRESS": daemon.stdout.readline().strip(),
+        "XDG_DATA_HOME": str(home / "keyring"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.SecretService.Keyring",
+    }
+    unlocked = subprocess.run(
+        ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
+        input="draft-studio-bench",
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        check=False,
+    )
+    if unlocked.returncode != 0:
+        print(f"gnome-keyring did not start ({unlocked.stderr.strip()}): no keyring")
+        env = {}
+    try:
+        yield env
+    finally:
+        # gnome-keyring leaves with the session bus it was started on.
+        daemon.terminate()
+        daemon.wait(timeout=10)

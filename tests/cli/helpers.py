@@ -218,3 +218,19 @@ def db_rows(root: Path, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.
         return db.execute(sql, params).fetchall()
     finally:
         db.close()
+
+
+_NO_PACKAGE_MANAGER = """\
+#!/bin/sh
+echo "test: $(basename "$0") must not run here" >&2
+exit 1
+"""
+
+
+def path_without_package_manager(folder: Path) -> str:
+    """A PATH on which apt-get and sudo fail loudly: set-up under test never installs."""
+    folder.mkdir()
+    for name in ("apt-get", "sudo"):
+        (folder / name).write_text(_NO_PACKAGE_MANAGER)
+        (folder / name).chmod(0o755)
+    return f"{folder}{os.pathsep}{os.environ['PATH']}"

@@ -11,7 +11,6 @@ sandbox, then end by SIGTERM."""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
@@ -23,7 +22,7 @@ import pytest
 
 import studio
 from tests.app_process import READY_ON_SANDBOX, desktop_env, end_by_sigterm, wait_until_logged
-from tests.cli.helpers import FAST_SANDBOX, NOWHERE
+from tests.cli.helpers import FAST_SANDBOX, NOWHERE, path_without_package_manager
 
 ROOT = Path(studio.__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -38,7 +37,6 @@ SETUP_LINE = re.compile(r"^\s*(?:bash|source|\.)\s+\S*packaging/dev/\S+\.sh.*$",
 SETUP_SAYS = ("Setting up", "Finishing", "Updating", "Adding", "is set up", "Installing")
 # An app started with a key in its environment and --sandbox must still use the sandbox.
 FAKE_KEY = "AIza" + "0" * 35
-NO_PACKAGE_MANAGER = '#!/bin/sh\necho "test: $(basename "$0") must not run here" >&2\nexit 1\n'
 
 
 def _stamps(venv: Path) -> dict[str, int]:
@@ -75,14 +73,10 @@ def clone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    stubs = tmp_path / "stubs"
-    stubs.mkdir()
-    for name in ("apt-get", "sudo"):
-        (stubs / name).write_text(NO_PACKAGE_MANAGER)
-        (stubs / name).chmod(0o755)
+    path = path_without_package_manager(tmp_path / "stubs")
     return desktop_env(
         tmp_path / "home",
-        PATH=f"{stubs}{os.pathsep}{os.environ['PATH']}",
+        PATH=path,
         PIP_NO_INDEX="1",
         GOOGLE_GEMINI_BASE_URL=NOWHERE,
         **FAST_SANDBOX,

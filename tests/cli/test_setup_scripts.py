@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import studio
+from tests.cli.helpers import path_without_package_manager
 
 ROOT = Path(studio.__file__).resolve().parents[1]
 SETUP_LINE = re.compile(r"^\s*(?:bash|source|\.)\s+\S*packaging/dev/\S+\.sh.*$", re.MULTILINE)
@@ -29,11 +30,6 @@ STAND_IN = """\
 #!/bin/sh
 # Stands in for .venv/bin/{name}: records its arguments, one per line, then a blank line.
 printf '%s\\n' "$@" '' >> "$(dirname "$0")/../{name}-calls"
-"""
-NO_PACKAGE_MANAGER = """\
-#!/bin/sh
-echo "test: $(basename "$0") must not run here" >&2
-exit 1
 """
 FIRST_RUN = "Setting up Draft Studio in .venv (first run, about a minute)…"
 
@@ -65,14 +61,10 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    stubs = tmp_path / "stubs"
-    stubs.mkdir()
-    for name in ("apt-get", "sudo"):
-        (stubs / name).write_text(NO_PACKAGE_MANAGER)
-        (stubs / name).chmod(0o755)
+    path = path_without_package_manager(tmp_path / "stubs")
     return {
         **os.environ,
-        "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}",
+        "PATH": path,
         "PIP_NO_INDEX": "1",
     }
 

@@ -140,10 +140,14 @@ async def _shoot(app: object) -> int:
 
 async def _grid_of_wide_batch(window: MainWindow, draft_id: int) -> None:
     """The grid alone, scrolled to the 16:9 batch: cells follow the batch's shape."""
+    from PySide6.QtWidgets import QAbstractItemView
+
     row = window.services.drafts.row_of(draft_id)
     if row is None:
         return
-    window.grid.scrollTo(window.services.drafts.index(row, 0))
+    # The batch's header (the row above its first draft) at the top, its lines below it.
+    header = window.services.drafts.index(max(0, row - 1), 0)
+    window.grid.scrollTo(header, QAbstractItemView.ScrollHint.PositionAtTop)
     await _settle(0.8)
     window.grid.grab().save(str(OUT / "grid-16x9.png"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,7 @@ class DraftRecord:
         return self.derivation is not None
 
     @classmethod
-    def from_row(cls, row: sqlite3.Row, root: Path) -> DraftRecord:
+    def from_row(cls, row: Mapping[str, Any], root: Path) -> DraftRecord:
         return cls(
             id=row["id"],
             batch_id=row["batch_id"],

@@ -2,7 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from studio.core.catalog import ALL_RATIOS, DRAFT_MODEL, Catalog, CatalogError, pixel_size
+from studio.core.catalog import (
+    ALL_RATIOS,
+    DRAFT_MODEL,
+    Catalog,
+    CatalogError,
+    pixel_size,
+    ratio_groups,
+)
 from studio.core.engine import BatchSpec
 
 
@@ -67,3 +74,20 @@ def test_seeds():
     fixed = BatchSpec("a", DRAFT_MODEL, "1:1", "1K", count=3, seed=2**31 - 2)
     assert fixed.seeds() == (2**31 - 2, 2**31 - 1, 0)
     assert len(set(BatchSpec("a", DRAFT_MODEL, "1:1", "1K", count=50).seeds())) == 50
+
+
+def test_ratios_are_grouped_by_use_with_a_hint_each():
+    groups = ratio_groups(ALL_RATIOS)
+    assert [group.title for group in groups] == ["Square", "Landscape", "Portrait", "Banners"]
+    listed = [choice.ratio for group in groups for choice in group.choices]
+    assert listed == list(ALL_RATIOS)  # every ratio once, in the order lists show them
+    assert listed[:2] == ["1:1", "16:9"]
+    assert all(choice.hint for group in groups for choice in group.choices)
+    landscape = {choice.ratio: choice.hint for choice in groups[1].choices}
+    assert landscape["16:9"] == "YouTube thumbnail, slide"
+    pro = Catalog().get("gemini-3-pro-image-preview")
+    assert [group.title for group in ratio_groups(pro.ratios)] == [
+        "Square",
+        "Landscape",
+        "Portrait",
+    ]

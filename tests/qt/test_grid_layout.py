@@ -12,13 +12,14 @@ from PySide6.QtGui import QColor
 
 from studio.core.catalog import pixel_size
 from studio.core.domain import Flag
+from studio.core.engine.events import SlotSucceeded
 from studio.core.library import Library
 from studio.models.draft_list import DraftListModel, Role, RowKind
 from studio.models.grid_geometry import GridFrame
 from studio.models.thumbnails import ThumbnailCache
 from studio.ui.grid import GridView
 from studio.ui.grid.tile_actions import CELL_PAD
-from tests.library_data import png, record, save
+from tests.library_data import META, png, record, save
 
 WIDE = 1344 / 768  # the pixels the service sends for 16:9
 BLUE = (30, 60, 200)
@@ -200,3 +201,28 @@ def test_arrow_keys_move_across_lines_of_different_widths(qtbot, view, model):
     assert press(Qt.Key.Key_Up, Qt.KeyboardModifier.ShiftModifier) == square_lines[0][0]
     selected = {index.row() for index in view.selectedIndexes()}
     assert {square_lines[0][0], square_lines[-1][0]} <= selected
+
+
+def test_an_image_of_another_shape_than_expected_resizes_its_cell(qtbot, library, model):
+    (_, wide), _ = batches(model)
+    queued = model.draft_id_at(wide[-1])
+    assert queued is not None
+    model.set_frame(GridFrame(room=860, tile=192, spacing=8, pad=8))
+    size_of = Qt.ItemDataRole.SizeHintRole
+    before = model.data(model.index(wide[-1]), size_of)
+    relaid: list[bool] = []
+    model.layoutChanged.connect(lambda *_: relaid.append(True))
+
+    # A pixel off the expected shape is the same cell: nothing is laid out again.
+    near = save(library, queued, png((1344 // 4 + 1, 768 // 4), BLUE))
+    model.apply(SlotSucceeded(queued, tuple(near), META))
+    assert relaid == []
+    assert model.data(model.index(wide[-1]), size_of) == before
+
+    other = model.draft_id_at(wide[-2])
+    assert other is not None
+    square = save(library, other, png((200, 200), BLUE))
+    model.apply(SlotSucceeded(other, tuple(square), META))
+    assert relaid == [True]
+    cell = model.data(model.index(wide[-2]), size_of)
+    assert abs(cell.width() - cell.height()) <= 1

@@ -51,15 +51,20 @@ def wait_until_logged(app: subprocess.Popen[str], env: dict[str, str], line: str
         time.sleep(0.05)
 
 
-def end_by_sigterm(app: subprocess.Popen[str]) -> str:
-    """Sends SIGTERM, expects exit 0 without a traceback; returns what the app said on stderr."""
-    app.send_signal(signal.SIGTERM)
+def end_by_signal(
+    app: subprocess.Popen[str],
+    signum: signal.Signals = signal.SIGTERM,
+    timeout_s: float = EXIT_TIMEOUT_S,
+) -> str:
+    """Sends the signal, expects exit 0 without a traceback; returns what the app said on
+    stderr."""
+    app.send_signal(signum)
     try:
-        _, stderr = app.communicate(timeout=EXIT_TIMEOUT_S)
+        _, stderr = app.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         app.kill()
         _, stderr = app.communicate()
-        pytest.fail(f"the app did not end within {EXIT_TIMEOUT_S} s of SIGTERM:\n{stderr}")
+        pytest.fail(f"the app did not end within {timeout_s} s of {signum.name}:\n{stderr}")
     assert app.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr
     return str(stderr)

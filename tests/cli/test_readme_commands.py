@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 import studio
-from tests.app_process import READY_ON_SANDBOX, desktop_env, end_by_sigterm, wait_until_logged
+from tests.app_process import READY_ON_SANDBOX, desktop_env, end_by_signal, wait_until_logged
 from tests.cli.helpers import FAST_SANDBOX, NOWHERE, path_without_package_manager
 
 ROOT = Path(studio.__file__).resolve().parents[1]
@@ -111,7 +111,7 @@ def test_a_run_sh_example_works_as_written(clone: Path, env: dict[str, str], com
             text=True,
         )
         wait_until_logged(app, env, READY_ON_SANDBOX)
-        stderr = end_by_sigterm(app)
+        stderr = end_by_signal(app)
     else:
         finished = subprocess.run(
             shlex.split(command),

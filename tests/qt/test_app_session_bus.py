@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_process import READY_ON_SANDBOX, desktop_env, end_by_sigterm, wait_until_logged
+from tests.app_process import READY_ON_SANDBOX, desktop_env, end_by_signal, wait_until_logged
 
 MARK = "DRAFT_STUDIO_TEST_PROCESS_MARK"
 
@@ -76,7 +76,7 @@ def test_no_process_the_app_started_outlives_it(tmp_path: Path, display: str) ->
         wait_until_logged(app, env, READY_ON_SANDBOX)
         assert [pid for pid, _ in _marked(mark)] != [], "the mark does not reach the app"
 
-        end_by_sigterm(app)
+        end_by_signal(app)
 
         survivors = _marked(mark)
         assert survivors == [], f"still running after the app ended: {survivors}"

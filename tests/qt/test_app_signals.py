@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.app_process import end_by_signal
 from tests.cli.helpers import db_rows
 
 READY = "engine started on the offline sandbox"
@@ -77,15 +78,7 @@ def _children(pid: int) -> set[int]:
 
 
 def _ends_cleanly(app: subprocess.Popen[str], signum: signal.Signals) -> None:
-    app.send_signal(signum)
-    try:
-        _, stderr = app.communicate(timeout=EXIT_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        app.kill()
-        _, stderr = app.communicate()
-        pytest.fail(f"the app did not end within {EXIT_TIMEOUT_S} s of {signum.name}:\n{stderr}")
-    assert app.returncode == 0, stderr
-    assert "Traceback" not in stderr, stderr
+    end_by_signal(app, signum, EXIT_TIMEOUT_S)
     library = Path(os.environ["DRAFT_STUDIO_LIBRARY"])
     unfinished = "SELECT id FROM drafts WHERE status IN ('queued', 'running', 'retrying')"
     assert db_rows(library, unfinished) == []

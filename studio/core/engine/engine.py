@@ -20,10 +20,10 @@ from studio.core.domain import (
     SlotStatus,
 )
 from studio.core.engine.batch import BatchPlan, BatchSpec
+from studio.core.engine.broadcast import Broadcast, Listener
 from studio.core.engine.budget import BudgetGuard
 from studio.core.engine.events import (
     BatchQueued,
-    EngineEvent,
     QueuePaused,
     QueueResumed,
     SlotBlocked,
@@ -43,8 +43,6 @@ from studio.core.library import DraftRecord, Library, LibraryError, StoredImage
 from studio.core.logs import where_details_are
 
 log = logging.getLogger(__name__)
-
-Listener = Callable[[EngineEvent], None]
 
 
 class JobEngine:
@@ -73,8 +71,7 @@ class JobEngine:
         self.retry_policy = retry or RetryPolicy()
         self._rng = rng or random.Random()
         self._slots: dict[int, Slot] = {}
-        self._listeners: list[Listener] = []
-        self._change_waiters: list[asyncio.Future[None]] = []
+        self._broadcast = Broadcast()
         self._saves = SaveGauge()
         self.pacer.set_local_rate(self._saves.rate)
         self.pause_reason: QueuePaused | None = None
@@ -92,22 +89,7 @@ class JobEngine:
     # -- listeners -----------------------------------------------------------------------------
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
-
-    def _notify_change(self) -> None:
-        waiters, self._change_waiters = self._change_waiters, []
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-
-    def _emit(self, event: EngineEvent) -> None:
-        self._notify_change()
-        for listener in list(self._listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("engine listener failed on %s", type(event).__name__)
+        return self._broadcast.subscribe(listener)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -118,7 +100,7 @@ class JobEngine:
     def submit_plan(self, plan: BatchPlan) -> list[DraftRecord]:
         """Queues a planned batch (generated or derived work alike)."""
         drafts = self.library.create_batch(plan.record, billed=self.billed)
-        self._emit(BatchQueued(drafts[0].batch_id, tuple(drafts)))
+        self._broadcast.emit(BatchQueued(drafts[0].batch_id, tuple(drafts)))
         for draft, request in zip(drafts, plan.requests, strict=True):
             self._start(draft, request, plan.unit_price)
         return drafts
@@ -134,7 +116,7 @@ class JobEngine:
         request = request_for(draft)
         model = self.catalog.validate(request.model, request.aspect, request.size)
         self.library.requeue(draft_id)
-        self._emit(SlotQueued(draft_id))
+        self._broadcast.emit(SlotQueued(draft_id))
         self._start(draft, request, model.price(request.size))
         return draft
 
@@ -189,7 +171,7 @@ class JobEngine:
             return
         self.pause_reason = None
         self.pacer.resume()
-        self._emit(QueueResumed())
+        self._broadcast.emit(QueueResumed())
 
     def set_budgets(self, session_usd: float | None, daily_usd: float | None) -> None:
         self.budget.set_caps(session_usd, daily_usd)
@@ -214,9 +196,7 @@ class JobEngine:
         """Returns when every slot has finished, or (with `until_stalled`) when the queue is
         paused with nothing on the wire."""
         while self._slots and not (until_stalled and self.stalled):
-            changed = asyncio.get_running_loop().create_future()
-            self._change_waiters.append(changed)
-            await changed
+            await self._broadcast.next_change()
 
     async def aclose(self) -> None:
         self.cancel_all()
@@ -232,7 +212,7 @@ class JobEngine:
         self.pacer.pause()
         if news or self.pause_reason is None or self.pause_reason.kind != kind:
             self.pause_reason = QueuePaused(kind, message)
-            self._emit(self.pause_reason)
+            self._broadcast.emit(self.pause_reason)
 
     def _cancelled_before_start(self, slot: Slot) -> None:
         # A task cancelled before its first step never runs its own cleanup.
@@ -243,7 +223,7 @@ class JobEngine:
     def _forget(self, slot: Slot) -> None:
         self._slots.pop(slot.draft_id, None)
         self._count("pending", -1)
-        self._notify_change()
+        self._broadcast.changed()
 
     async def _run(self, slot: Slot) -> None:
         slot.ran = True
@@ -280,7 +260,7 @@ class JobEngine:
         await self._saves.room.wait()
         slot.waiting_turn = True
         if self.pause_reason is not None:
-            self._notify_change()
+            self._broadcast.changed()
         try:
             ticket = await self.pacer.acquire(first)
         finally:
@@ -295,7 +275,7 @@ class JobEngine:
             slot.in_flight = True
             slot.attempt += 1
             self.library.mark_running(slot.draft_id, slot.attempt, billed=self.billed)
-            self._emit(SlotStarted(slot.draft_id, slot.attempt))
+            self._broadcast.emit(SlotStarted(slot.draft_id, slot.attempt))
             if self.stats.first_dispatch is None:
                 self.stats.first_dispatch = time.monotonic()
             self.stats.in_flight += 1
@@ -343,7 +323,7 @@ class JobEngine:
         kind = outcome.kind
         if kind.stops_queue:
             self.library.mark_queued(slot.draft_id, kind, outcome.message, outcome.meta.cost_usd)
-            self._emit(SlotQueued(slot.draft_id))
+            self._broadcast.emit(SlotQueued(slot.draft_id))
             return True
         policy = self.retry_policy
         if kind == ErrorKind.RATE_LIMITED:
@@ -362,7 +342,9 @@ class JobEngine:
             self._finish_failed(slot, kind, outcome.message, outcome.meta.cost_usd)
             return False
         self.library.mark_retrying(slot.draft_id, kind, outcome.message, outcome.meta.cost_usd)
-        self._emit(SlotRetrying(slot.draft_id, slot.attempt, kind, outcome.message, delay))
+        self._broadcast.emit(
+            SlotRetrying(slot.draft_id, slot.attempt, kind, outcome.message, delay)
+        )
         await asyncio.sleep(delay)
         return True
 
@@ -395,7 +377,7 @@ class JobEngine:
             self.pacer.set_local_rate(self._saves.rate)
         self._count("succeeded", len(stored))
         self.stats.last_success = time.monotonic()
-        self._emit(SlotSucceeded(slot.draft_id, tuple(stored), outcome.meta))
+        self._broadcast.emit(SlotSucceeded(slot.draft_id, tuple(stored), outcome.meta))
 
     def _finish_blocked(self, slot: Slot, outcome: BlockedOutcome) -> None:
         self.library.mark_finished(
@@ -407,7 +389,7 @@ class JobEngine:
             meta=outcome.meta,
         )
         self._count("blocked")
-        self._emit(SlotBlocked(slot.draft_id, outcome.reason, outcome.message))
+        self._broadcast.emit(SlotBlocked(slot.draft_id, outcome.reason, outcome.message))
 
     def _finish_failed(
         self, slot: Slot, kind: ErrorKind, message: str, cost_usd: float = 0.0
@@ -416,7 +398,7 @@ class JobEngine:
             slot.draft_id, SlotStatus.FAILED, kind=kind, message=message, extra_cost_usd=cost_usd
         )
         self._count("failed")
-        self._emit(SlotFailed(slot.draft_id, kind, message))
+        self._broadcast.emit(SlotFailed(slot.draft_id, kind, message))
 
     def _finish_cancelled(self, slot: Slot) -> None:
         if slot.dropped:
@@ -427,7 +409,7 @@ class JobEngine:
             return
         self.library.mark_finished(slot.draft_id, SlotStatus.CANCELLED, message="Cancelled.")
         self._count("cancelled")
-        self._emit(SlotCancelled(slot.draft_id))
+        self._broadcast.emit(SlotCancelled(slot.draft_id))
 
 
 def _pause_message(kind: ErrorKind, message: str) -> str:

@@ -53,12 +53,11 @@ def run_gui(library: str | None, sandbox: bool = False) -> int:
     # qasync 0.28 probes PyQt5 first unless told; the app is PySide6 only.
     os.environ.setdefault("QT_API", "pyside6")
     _no_autolaunched_session_bus()
-    import qasync
-
     from studio.app import make_application, run_app
+    from studio.event_loop import run
 
     app = make_application()
-    return int(qasync.run(run_app(app, library, sandbox_only=sandbox)))
+    return int(run(run_app(app, library, sandbox_only=sandbox)))
 
 
 if __name__ == "__main__":

@@ -32,9 +32,9 @@ def pytest_asyncio_loop_factories(
     """Widget tests run on a real qasync loop; the Qt-free core keeps plain asyncio."""
     if _QT_TESTS not in Path(item.path).parents:
         return {"asyncio": asyncio.new_event_loop}
-    # PySide6 before qasync, so qasync binds to it rather than probing other bindings.
-    import qasync
     from PySide6.QtWidgets import QApplication
+
+    from studio.event_loop import QtEventLoop
 
     def make_loop() -> object:
         app = QApplication.instance() or QApplication([])
@@ -42,7 +42,7 @@ def pytest_asyncio_loop_factories(
         # As in the app (studio/app.py): closing a window must not quit Qt, which would stop
         # the qasync loop under a test or fixture that is still awaiting its shutdown.
         app.setQuitOnLastWindowClosed(False)
-        loop = qasync.QEventLoop(app)
+        loop = QtEventLoop(app)
         _QT_LOOPS.append(loop)
         return loop
 

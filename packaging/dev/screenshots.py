@@ -187,15 +187,15 @@ async def _derived(window: MainWindow, first: int, second: int) -> None:
 def main() -> int:
     _isolate()
     os.environ.setdefault("QT_API", "pyside6")
-    import qasync
     from PySide6.QtWidgets import QApplication
 
+    from studio.event_loop import run
     from studio.ui.theme import apply_theme
 
     app = QApplication(sys.argv[:1])
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app)
-    return int(qasync.run(_shoot(app)))
+    return int(run(_shoot(app)))
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ _T = TypeVar("_T")
 
 class EngineThread:
     def __init__(self) -> None:
-        # The platform's plain loop, named explicitly: under qasync.run the current policy
-        # would hand out another Qt loop, which must never run outside the main thread.
+        # The platform's plain loop, named explicitly: a policy that hands out Qt loops (as
+        # qasync.run installs on Python 3.11) must never serve a loop outside the main thread.
         self.loop = asyncio.DefaultEventLoopPolicy().new_event_loop()
         self._thread = threading.Thread(target=self._serve, name="engine", daemon=True)
         self._thread.start()

@@ -44,8 +44,15 @@ class TaskRunner(QObject):
     def pending(self) -> int:
         return len(self._tasks)
 
-    async def cancel_all(self) -> None:
+    async def cancel_all(self, timeout_s: float = 5.0) -> None:
+        """Bounded: a task that ignores its cancellation (or whose wake-up a Qt loop lost)
+        is logged by name and left behind, so that closing the app never hangs on it."""
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        if not tasks:
+            return
+        _, stuck = await asyncio.wait(tasks, timeout=timeout_s)
+        if stuck:
+            names = ", ".join(sorted(task.get_name() for task in stuck))
+            log.error("Left %d task(s) still running at shutdown: %s", len(stuck), names)

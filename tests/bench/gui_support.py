@@ -106,9 +106,9 @@ def isolate(home: Path, platform: str, extra: Mapping[str, str] | None = None) -
 
 
 def run_qasync(main: Coroutine[Any, Any, _T]) -> _T:
-    import qasync
+    from studio.event_loop import run
 
-    result: _T = qasync.run(main)
+    result: _T = run(main)
     return result
 
 

@@ -57,10 +57,18 @@ async def window(fast_sandbox) -> AsyncIterator[MainWindow]:
     _WINDOW_LOOPS[id(main)] = asyncio.get_running_loop()
     yield main
     main.close()
-    # Bounded: a shutdown that never ends fails here with the stack of where it waits,
-    # instead of hanging the whole run where no timeout can reach it.
-    await asyncio.wait_for(services.aclose(), 30)
+    # Not asyncio.wait_for, which waits for the cancelled shutdown to end: a task that lost
+    # its wake-up would hang the whole run where no timeout can reach it.
+    closing = asyncio.ensure_future(services.aclose())
+    done, _ = await asyncio.wait([closing], timeout=30)
+    if not done:
+        pytest.fail(f"The app did not shut down within 30 s; still running: {_others()}")
+    closing.result()
     main.deleteLater()
+
+
+def _others() -> list[asyncio.Task[object]]:
+    return [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
 
 
 async def _settle(main: MainWindow) -> None:
@@ -70,6 +78,7 @@ async def _settle(main: MainWindow) -> None:
         if tasks.pending == 0:
             return
         await asyncio.sleep(0.01)
+    pytest.fail(f"The app's own work did not end within 10 s after the test: {_others()}")
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -80,5 +89,5 @@ def pytest_runtest_teardown(item: pytest.Item) -> object:
     main = getattr(item, "funcargs", {}).get("window")
     loop = _WINDOW_LOOPS.pop(id(main), None)
     if isinstance(main, MainWindow) and loop is not None and not loop.is_running():
-        loop.run_until_complete(asyncio.wait_for(_settle(main), 15))
+        loop.run_until_complete(_settle(main))
     return (yield)

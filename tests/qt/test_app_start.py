@@ -19,7 +19,7 @@ _CHECK = textwrap.dedent(
     import json, sys
     from studio.app import build_services, make_application
     from studio.ui.main_window import MainWindow
-    import qasync
+    from studio.event_loop import run
 
     HEAVY = ("google.genai", "httpx2", "studio.sandbox")
     app = make_application()
@@ -38,7 +38,7 @@ _CHECK = textwrap.dedent(
         await services.aclose()
         return {"at_show": at_show, "started": started}
 
-    print(json.dumps(qasync.run(main())))
+    print(json.dumps(run(main())))
     """
 )
 

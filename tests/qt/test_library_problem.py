@@ -33,11 +33,11 @@ from tests.library_problems import (
 _DRIVE = textwrap.dedent(
     """\
     import asyncio, json, sys
-    import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
     import studio.app
     from studio.app import make_application, run_app
+    from studio.event_loop import run
     from studio.ui.library_problem import LibraryProblemDialog
     from studio.ui.main_window import MainWindow
 
@@ -103,7 +103,7 @@ _DRIVE = textwrap.dedent(
         report["code"] = code
         return report
 
-    print(json.dumps(qasync.run(main())))
+    print(json.dumps(run(main())))
     """
 )
 

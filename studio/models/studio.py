@@ -209,8 +209,8 @@ class StudioModel(QObject):
 
     def retry(self, draft_id: int) -> None:
         def rebuild(draft: DraftRecord) -> GenerationRequest:
-            # Derived work sends its stored turns again; reference images of a fresh
-            # generation are not kept, so those retry with the prompt alone.
+            # From the library, not from memory: a retry after a restart sends the same
+            # reference images and, for derived work, the same stored turns.
             return rebuild_request(self.library, draft)
 
         self._in_engine("Retrying", lambda engine: engine.retry(draft_id, rebuild))

@@ -7,8 +7,9 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
-from studio.sandbox.config import Fault, SandboxConfig
+from studio.sandbox.config import INLINE_BATCH_LIMIT_BYTES, Fault, SandboxConfig
 from studio.sandbox.server import SandboxServer
 
 
@@ -27,6 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
         valid_keys=frozenset(args.key) if args.key else None,
         fault_retry_delay_s=args.fault_retry_delay,
+        batch_pending_s=args.batch_pending,
+        batch_running_s=args.batch_running,
+        batch_shuffle=args.batch_shuffle,
+        inline_batch_limit_bytes=args.inline_batch_limit,
+        state_dir=args.state_dir,
     )
     server = SandboxServer(config, port=args.port).start()
     # The URL alone on stdout, so scripts can read it; the hints go to stderr.
@@ -86,6 +92,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="seed of the fault dice")
     parser.add_argument(
         "--key", action="append", help="accept only these keys (repeatable); default: any key"
+    )
+    parser.add_argument("--batch-pending", type=float, default=2.0, help="seconds a job waits")
+    parser.add_argument("--batch-running", type=float, default=5.0, help="seconds a job runs")
+    parser.add_argument(
+        "--batch-shuffle", action="store_true", help="inline batch results out of request order"
+    )
+    parser.add_argument(
+        "--inline-batch-limit",
+        type=int,
+        default=INLINE_BATCH_LIMIT_BYTES,
+        help="largest batchGenerateContent body in bytes",
+    )
+    parser.add_argument(
+        "--state-dir", type=Path, help="keep batch jobs and files here (default: in memory)"
     )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     parser.add_argument(

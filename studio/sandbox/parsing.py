@@ -14,9 +14,10 @@ from PIL import Image
 
 from studio.core.catalog import ModelSpec
 from studio.sandbox import signatures
-from studio.sandbox.config import Fault
+from studio.sandbox.config import Fault, JobMarker
 
 _MARKER = re.compile(r"\[sandbox:([^\]]*)\]")
+_JOB_MARKERS = frozenset(marker.value for marker in JobMarker)
 _THINKING_LEVELS = frozenset({"minimal", "low", "medium", "high"})
 _DEFAULT_SIZE = "1K"
 _SQUARE = "1:1"
@@ -234,13 +235,34 @@ def _read_thinking(thinking: Any) -> str | None:
 
 
 def _read_marker(prompt: str) -> Fault | None:
-    match = _MARKER.search(prompt)
-    if match is None:
-        return None
-    try:
-        return Fault(match.group(1))
-    except ValueError:
-        raise RequestError(
-            f"Unknown sandbox marker [sandbox:{match.group(1)}]. "
-            f"Known names: {', '.join(fault.value for fault in Fault)}."
-        ) from None
+    """The first fault marker; job markers concern only batch jobs (see JobMarker)."""
+    for match in _MARKER.finditer(prompt):
+        name = match.group(1)
+        if name in _JOB_MARKERS:
+            continue
+        try:
+            return Fault(name)
+        except ValueError:
+            known = [fault.value for fault in Fault] + sorted(_JOB_MARKERS)
+            raise RequestError(
+                f"Unknown sandbox marker [sandbox:{name}]. Known names: {', '.join(known)}."
+            ) from None
+    return None
+
+
+def find_job_marker(body: Any) -> JobMarker | None:
+    """The first job marker in any text of a request, valid or not: a request the service
+    refuses still belongs to the job that the marker steers."""
+    contents = _get(body, "contents") if isinstance(body, dict) else None
+    for content in contents if isinstance(contents, list) else []:
+        parts = _get(content, "parts") if isinstance(content, dict) else None
+        for part in parts if isinstance(parts, list) else []:
+            text = part.get("text") if isinstance(part, dict) else None
+            for match in _MARKER.finditer(text if isinstance(text, str) else ""):
+                if match.group(1) in _JOB_MARKERS:
+                    return JobMarker(match.group(1))
+    return None
+
+
+# For the Batch API's bodies, which spell their fields the same two ways.
+get_field = _get

@@ -28,9 +28,16 @@ class SandboxProcess:
             f"--jitter={config.latency_jitter_s}",
             f"--rate-window={config.rate_window_s}",
             f"--pixel-scale={config.pixel_scale}",
+            f"--batch-pending={config.batch_pending_s}",
+            f"--batch-running={config.batch_running_s}",
+            f"--inline-batch-limit={config.inline_batch_limit_bytes}",
         ]
         if config.rate_limit is not None:
             arguments.append(f"--rate-limit={config.rate_limit}")
+        if config.batch_shuffle:
+            arguments.append("--batch-shuffle")
+        if config.state_dir is not None:
+            arguments.append(f"--state-dir={config.state_dir}")
         return arguments
 
     def start(self) -> SandboxProcess:

@@ -9,7 +9,6 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from studio.core.catalog import ModelSpec
 from studio.sandbox import signatures
 from studio.sandbox.config import Fault
 from studio.sandbox.derived import derivation_of, render_derived
@@ -31,7 +30,7 @@ _DERIVED_NOTES = {
 _NO_IMAGE_TEXT = "I could not make an image for this request. Try describing it differently."
 _QUOTA_METRIC = "generativelanguage.googleapis.com/generate_content_free_tier_requests"
 _RATE_LIMIT_DOCS = "https://ai.google.dev/gemini-api/docs/rate-limits"
-_QUOTA_MESSAGE = (
+QUOTA_MESSAGE = (
     "You exceeded your current quota, please check your plan and billing details. "
     f"For more information on this error, head to: {_RATE_LIMIT_DOCS}."
 )
@@ -44,6 +43,7 @@ class Reply:
     status: int
     body: bytes
     content_type: str = JSON_TYPE
+    headers: tuple[tuple[str, str], ...] = ()
 
     def as_event_stream(self) -> Reply:
         """The streaming form: errors stay JSON before the stream; an answer is one event."""
@@ -138,13 +138,30 @@ def invalid_argument(message: str) -> Reply:
     return error(400, "INVALID_ARGUMENT", message)
 
 
+def entity_not_found() -> Reply:
+    return error(404, "NOT_FOUND", "Requested entity was not found.")
+
+
+def file_not_found(file_id: str) -> Reply:
+    # The live Files API answers a missing file as one the caller may not see.
+    return error(
+        403,
+        "PERMISSION_DENIED",
+        f"You do not have permission to access the File {file_id} or it may not exist.",
+    )
+
+
+def failed_precondition(message: str) -> Reply:
+    return error(400, "FAILED_PRECONDITION", message)
+
+
 def rate_limited(model_id: str, limit: int | None, retry_after_s: float) -> Reply:
     delay = duration_json(retry_after_s)
     quota = _quota_failure("GenerateRequestsPerMinutePerProjectPerModel-FreeTier", model_id, limit)
     return error(
         429,
         "RESOURCE_EXHAUSTED",
-        f"{_QUOTA_MESSAGE}\n{_quota_line(model_id, limit)}\nPlease retry in {delay}.",
+        f"{QUOTA_MESSAGE}\n{_quota_line(model_id, limit)}\nPlease retry in {delay}.",
         [
             quota,
             _quota_help(),
@@ -158,7 +175,7 @@ def daily_quota_exhausted(model_id: str, limit: int | None) -> Reply:
     return error(
         429,
         "RESOURCE_EXHAUSTED",
-        f"{_QUOTA_MESSAGE}\n{_quota_line(model_id, limit)}\n"
+        f"{QUOTA_MESSAGE}\n{_quota_line(model_id, limit)}\n"
         "The daily request quota for this model is used up; it resets at midnight Pacific time.",
         [quota, _quota_help()],
     )
@@ -187,7 +204,7 @@ def _quota_help() -> dict[str, Any]:
     }
 
 
-_SERVER_ERRORS: dict[Fault, tuple[int, str, str]] = {
+SERVER_ERRORS: dict[Fault, tuple[int, str, str]] = {
     Fault.OVERLOADED: (503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
     Fault.INTERNAL: (
         500,
@@ -199,26 +216,6 @@ _SERVER_ERRORS: dict[Fault, tuple[int, str, str]] = {
 }
 
 
-# Models
-
-
-def model_resource(spec: ModelSpec) -> dict[str, Any]:
-    return {
-        "name": f"models/{spec.id}",
-        "version": "001",
-        "displayName": spec.label,
-        "description": f"{spec.label}, served by the Draft Studio sandbox (synthetic images).",
-        "inputTokenLimit": 65536,
-        "outputTokenLimit": 32768,
-        "supportedGenerationMethods": ["generateContent"],
-        "temperature": 1.0,
-        "maxTemperature": 2.0,
-        "topP": 0.95,
-        "topK": 64,
-        "thinking": bool(spec.thinking_levels),
-    }
-
-
 # generateContent answers
 
 
@@ -227,10 +224,22 @@ def generation_reply(
 ) -> Reply:
     """The answer to an accepted request: an image, a 200 shaped by `fault`, or a server error.
     RATE_LIMIT, DAILY_QUOTA, HANG and DROP never get here: they are not bodies."""
-    if fault in _SERVER_ERRORS:
-        return error(*_SERVER_ERRORS[fault])
+    if fault in SERVER_ERRORS:
+        return error(*SERVER_ERRORS[fault])
     if fault is Fault.MALFORMED:
         return Reply(200, _MALFORMED_BODY)
+    return json_reply(generation_answer(model_id, request, seed, pixel_scale, fault))
+
+
+def generation_answer(
+    model_id: str,
+    request: ImageRequest,
+    seed: int,
+    pixel_scale: float,
+    fault: Fault | None,
+    response_id: str | None = None,
+) -> dict[str, Any]:
+    """A GenerateContentResponse for a fault that still makes one (or for none)."""
     # A blocked prompt never reaches the model, so nothing was thought about.
     usage = _Usage(
         request, thought=fault is not Fault.PROMPT_BLOCK, signed=signatures.signs(model_id)
@@ -263,8 +272,8 @@ def generation_reply(
         answer["candidates"] = [_candidate(parts, "STOP")]
     answer["usageMetadata"] = usage.metadata()
     answer["modelVersion"] = model_id
-    answer["responseId"] = secrets.token_hex(11)
-    return json_reply(answer)
+    answer["responseId"] = response_id or secrets.token_hex(11)
+    return answer
 
 
 def _candidate(parts: list[dict[str, Any]], finish_reason: str) -> dict[str, Any]:

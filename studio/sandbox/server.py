@@ -21,23 +21,21 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from studio.core.catalog import DEFAULT_MODELS, ModelSpec
 from studio.sandbox import responses
 from studio.sandbox.config import Fault, SandboxConfig
 from studio.sandbox.limits import SlidingWindow
+from studio.sandbox.models_api import MODELS, models_reply
 from studio.sandbox.parsing import ImageRequest, RequestError, parse_image_request
 from studio.sandbox.records import REDACTED, RecordedRequest, SandboxStats
+from studio.sandbox.resources import Resources
 from studio.sandbox.responses import Reply
-from studio.sandbox.routes import STREAM, Route, resolve_route
+from studio.sandbox.routes import STREAM, ResourceRoute, Route, resolve_resource, resolve_route
 
 logger = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
-_MODELS: dict[str, ModelSpec] = {spec.id: spec for spec in DEFAULT_MODELS}
 _KEY_IN_QUERY = re.compile(r"([?&]key=)[^&\s]*")
 _REDACT = rf"\g<1>{REDACTED}"
-_DEFAULT_PAGE_SIZE = 50
-_MAX_PAGE_SIZE = 1000
 _POLL_S = 0.05
 
 
@@ -66,6 +64,10 @@ class SandboxServer:
         self._connections: set[socket.socket] = set()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        # Batch jobs and files: their routes, records and background drawing.
+        self._resources = Resources(
+            lambda: self.config, self._authenticate, lambda: self.base_url, self._stopped
+        )
 
     @property
     def base_url(self) -> str:
@@ -91,6 +93,7 @@ class SandboxServer:
         if httpd is None or thread is None or self._stopped.is_set():
             return
         self._stopped.set()
+        self._resources.close()
         shutdown = threading.Thread(target=httpd.shutdown)
         shutdown.start()
         # serve_forever notices a shutdown only when its select() returns; a connection wakes it
@@ -123,6 +126,13 @@ class SandboxServer:
         with self._lock:
             self._script.extend(faults)
 
+    def uploaded_file(self, name: str) -> bytes:
+        """The content of a file in the Files API ("files/NAME" or "NAME"), for tests."""
+        content = self._resources.files.content(name.removeprefix("files/"))
+        if content is None:
+            raise KeyError(name)
+        return content
+
     # Called from handler threads.
 
     def _record(self, request: RecordedRequest) -> None:
@@ -153,7 +163,7 @@ class SandboxServer:
             with self._lock:
                 self.stats.in_flight -= 1
 
-    def _authenticate(self, key: str, route: Route) -> Reply | None:
+    def _authenticate(self, key: str, route: Route | ResourceRoute) -> Reply | None:
         if not key:
             return responses.key_missing()
         valid_keys = self.config.valid_keys
@@ -275,13 +285,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         route = resolve_route(self.command, url.path)
-        if route is None:
+        resource = None if route else resolve_resource(self.command, url.path)
+        if resource is not None:
+            headers = {name.lower(): value for name, value in self.headers.items()}
+            self._send(sandbox._resources.answer(resource, key, raw, payload, headers, query))
+        elif route is None:
             self._send(responses.route_not_found(self.command, url.path))
         elif route.action:
             with sandbox._in_flight():
                 self._generate(route, key, payload)
         else:
-            self._send(sandbox._authenticate(key, route) or self._models(route, query))
+            self._send(sandbox._authenticate(key, route) or models_reply(route, query))
 
     def _recorded(self, payload: Any) -> RecordedRequest:
         headers = {name.lower(): value for name, value in self.headers.items()}
@@ -295,35 +309,13 @@ class _Handler(BaseHTTPRequestHandler):
             received_at=time.monotonic(),
         )
 
-    def _models(self, route: Route, query: dict[str, list[str]]) -> Reply:
-        if route.model_id:
-            spec = _MODELS.get(route.model_id)
-            if spec is None:
-                return responses.model_not_found(route.model_id, route.version, "get")
-            return responses.json_reply(responses.model_resource(spec))
-        try:
-            size = int(query.get("pageSize", [str(_DEFAULT_PAGE_SIZE)])[0])
-            start = int(query.get("pageToken", ["0"])[0] or 0)
-        except ValueError:
-            start = -1
-        if start < 0:
-            return responses.invalid_argument("Invalid pageSize or pageToken.")
-        if size <= 0:
-            size = _DEFAULT_PAGE_SIZE
-        specs = list(_MODELS.values())
-        end = start + min(size, _MAX_PAGE_SIZE)
-        page: dict[str, Any] = {"models": [responses.model_resource(s) for s in specs[start:end]]}
-        if end < len(specs):
-            page["nextPageToken"] = str(end)
-        return responses.json_reply(page)
-
     def _generate(self, route: Route, key: str, payload: Any) -> None:
         sandbox = self.server.sandbox
         refusal = sandbox._authenticate(key, route)
         if refusal is not None:
             self._send(refusal)
             return
-        spec = _MODELS.get(route.model_id)
+        spec = MODELS.get(route.model_id)
         if spec is None:
             self._send(responses.model_not_found(route.model_id, route.version, route.action))
             return
@@ -364,6 +356,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(reply.body)
 

@@ -71,7 +71,9 @@ async def eventually(condition: Callable[[], bool], timeout_s: float = 1.0) -> b
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(SandboxConfig(pixel_scale=SMALL_SCALE)) as server:
+    # Batch jobs end at once unless a test asks for time in PENDING or RUNNING.
+    config = SandboxConfig(pixel_scale=SMALL_SCALE, batch_pending_s=0.0, batch_running_s=0.0)
+    with SandboxServer(config) as server:
         yield server
 
 

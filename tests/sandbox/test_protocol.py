@@ -212,7 +212,9 @@ async def test_stream_error_comes_before_the_stream(client):
 @pytest.mark.parametrize(
     ("method", "path"),
     [
-        ("GET", "/v1/files"),
+        ("GET", "/v1/cachedContents"),
+        ("PATCH", "/v1/batches/abc"),
+        ("POST", "/upload/v1/batches"),
         ("GET", f"/v1/models/{_LITE}:generateContent"),
         ("POST", f"/v1/models/{_LITE}:countTokens"),
         ("DELETE", f"/v1/models/{_LITE}"),

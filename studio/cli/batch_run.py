@@ -56,15 +56,17 @@ def run_plan(
     summary["estimate"] = plan.estimate_json(label, billed)
     if out is not None:
         _copy_out(summary["images"], out)
-    _report(summary, args.json)
+    report(summary, args.json)
     return code
 
 
 def estimate_line(plan: BatchPlan, context: CliContext, billed: bool) -> str:
     label = context.catalog.get(plan.record.model).label
     noun = "image" if plan.count == 1 else "images"
+    what = plan.expansion or f"{plan.count} {noun}"
     price = priced(plan.count, plan.unit_price, billed)
-    return noted(f"{plan.count} {noun} on {label} · {plan.record.size}: {price}", billed)
+    how = " as a batch job (half price)" if plan.batch_job else ""
+    return noted(f"{what} on {label} · {plan.record.size}{how}: {price}", billed)
 
 
 async def _run(
@@ -96,7 +98,15 @@ async def _run(
                 await engine.aclose()
                 progress.finish()
     batch_id = drafts[0].batch_id
-    summary = _summary(plan.count, batch_id, library.drafts_of_batch(batch_id), engine, started)
+    summary = batch_summary(
+        plan.count,
+        batch_id,
+        library.drafts_of_batch(batch_id),
+        started,
+        not_sent=engine.stats.not_sent,
+        spend_usd=engine.stats.session_spent_usd,
+        billed=engine.billed,
+    )
     summary["signal"] = interrupts.name
     if interrupts.exit_code is not None:
         return summary, interrupts.exit_code
@@ -116,8 +126,15 @@ async def _settle(engine: JobEngine) -> QueuePaused | None:
     return paused
 
 
-def _summary(
-    requested: int, batch_id: int, drafts: list[DraftRecord], engine: JobEngine, started: float
+def batch_summary(
+    requested: int,
+    batch_id: int,
+    drafts: list[DraftRecord],
+    started: float,
+    *,
+    not_sent: int,
+    spend_usd: float,
+    billed: bool,
 ) -> dict[str, Any]:
     wall = time.monotonic() - started
     arrived = [d for d in drafts if d.status == SlotStatus.SUCCEEDED]
@@ -134,10 +151,10 @@ def _summary(
         "blocked_reasons": dict(blocked),
         "failed": dict(failed),
         # Slots a budget stopped before they were sent: no draft was recorded for them.
-        "not_sent": engine.stats.not_sent,
-        "spend_usd": round(engine.stats.session_spent_usd, 4),
+        "not_sent": not_sent,
+        "spend_usd": round(spend_usd, 4),
         # False on the sandbox: spend_usd is then what the same work would cost on Gemini.
-        "billed": engine.billed,
+        "billed": billed,
         "wall_s": round(wall, 2),
         "images_per_minute": round(len(arrived) * 60 / wall, 1) if wall > 0 else 0.0,
         "batch_id": batch_id,
@@ -145,6 +162,7 @@ def _summary(
             {"id": d.id, "path": str(d.path), "seed": d.seed, "slot": d.slot} for d in arrived
         ],
         "messages": sorted({d.error_message for d in drafts if d.error_message}),
+        "signal": None,
     }
 
 
@@ -156,7 +174,7 @@ def _copy_out(images: list[dict[str, Any]], out: Path) -> None:
         image["copy"] = str(target)
 
 
-def _report(summary: dict[str, Any], as_json: bool) -> None:
+def report(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         sys.stdout.write(json.dumps(summary) + "\n")
         return

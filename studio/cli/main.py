@@ -28,6 +28,7 @@ _COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("edit", "change a draft by instruction", "derive_cmd:edit"),
     ("vary", "more like this: variations of a draft", "derive_cmd:vary"),
     ("library", "list, flag and rate drafts", "library_cmd:configure"),
+    ("jobs", "list, wait for and cancel batch jobs", "jobs_cmd:configure"),
     ("export", "export drafts to a folder", "export_cmd:configure"),
     ("presets", "list, save and delete export presets", "presets_cmd:configure"),
     ("key", "store, test or remove the API key", "key_cmd:configure"),

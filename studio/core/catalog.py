@@ -119,9 +119,11 @@ class ModelSpec:
     input_price_per_mtok: float = 0.0
     thinking_levels: tuple[str, ...] = ()
     max_reference_images: int = 14
+    # What a Batch API job pays of the live price, for images and input tokens alike.
+    batch_factor: float = 0.5
 
-    def price(self, size: str) -> float:
-        return self.price_per_image[size]
+    def price(self, size: str, *, batch: bool = False) -> float:
+        return self.price_per_image[size] * (self.batch_factor if batch else 1.0)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -134,6 +136,7 @@ class ModelSpec:
             "input_price_per_mtok": self.input_price_per_mtok,
             "thinking_levels": list(self.thinking_levels),
             "max_reference_images": self.max_reference_images,
+            "batch_factor": self.batch_factor,
         }
 
     @classmethod
@@ -148,6 +151,7 @@ class ModelSpec:
             input_price_per_mtok=float(data.get("input_price_per_mtok", 0.0)),
             thinking_levels=tuple(str(t) for t in data.get("thinking_levels", ())),
             max_reference_images=int(data.get("max_reference_images", 14)),
+            batch_factor=float(data.get("batch_factor", 0.5)),
         )
         spec.check()
         return spec
@@ -160,6 +164,8 @@ class ModelSpec:
         missing = [s for s in self.sizes if s not in self.price_per_image]
         if missing:
             raise CatalogError(f"Model {self.id} has no price for size {', '.join(missing)}.")
+        if not 0 < self.batch_factor <= 1:
+            raise CatalogError(f"Model {self.id} needs a batch_factor above 0 and at most 1.")
 
 
 DEFAULT_MODELS: tuple[ModelSpec, ...] = (
@@ -236,8 +242,11 @@ class Catalog:
         return Catalog(tuple(spec if m.id == spec.id else m for m in self.models))
 
 
-def cost_of(spec: ModelSpec, size: str, billed_images: int, prompt_tokens: int) -> float:
+def cost_of(
+    spec: ModelSpec, size: str, billed_images: int, prompt_tokens: int, *, batch: bool = False
+) -> float:
     """USD for one response: every image the service returned (duplicates are billed too)
-    plus the input tokens."""
+    plus the input tokens; at the batch price for an answer from a Batch API job."""
     output = spec.price(size) * billed_images
-    return round(output + prompt_tokens * spec.input_price_per_mtok / 1_000_000, 6)
+    tokens = prompt_tokens * spec.input_price_per_mtok / 1_000_000
+    return round((output + tokens) * (spec.batch_factor if batch else 1.0), 6)

@@ -58,15 +58,38 @@ class SlotStatus(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     INTERRUPTED = "interrupted"
+    # Sent in a Batch API job; its answer comes when the job has finished.
+    SUBMITTED = "submitted"
 
     @property
     def finished(self) -> bool:
-        return self not in (SlotStatus.QUEUED, SlotStatus.RUNNING, SlotStatus.RETRYING)
+        return self not in _UNFINISHED
 
     @property
     def can_retry(self) -> bool:
         """Ended without an image, so the user may send it again."""
         return self.finished and self != SlotStatus.SUCCEEDED
+
+
+_UNFINISHED = frozenset(
+    {SlotStatus.QUEUED, SlotStatus.RUNNING, SlotStatus.RETRYING, SlotStatus.SUBMITTED}
+)
+
+
+class JobState(StrEnum):
+    """A Batch API job as the library knows it; PREPARING: recorded, not yet accepted."""
+
+    PREPARING = "preparing"
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED, JobState.EXPIRED)
 
 
 class Derivation(StrEnum):

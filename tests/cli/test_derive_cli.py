@@ -71,6 +71,8 @@ def test_refine_two_drafts_with_the_generate_summary_and_a_cost_preview() -> Non
         "unit_usd": 0.101,
         "total_usd": 0.202,
         "billed": False,  # on the sandbox: what it would cost
+        "batch_job": False,
+        "expansion": None,
     }
     assert summary["spend_usd"] == pytest.approx(0.202, abs=0.01)
     drafts = by_id()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from studio.core.catalog import (
@@ -70,10 +72,37 @@ def test_batch_validation(changes, message):
         BatchSpec(**{**fields, **changes}).validate(Catalog())
 
 
+def _seeds(spec: BatchSpec) -> list[int | None]:
+    return [request.seed for request in spec.plan(Catalog()).requests]
+
+
 def test_seeds():
     fixed = BatchSpec("a", DRAFT_MODEL, "1:1", "1K", count=3, seed=2**31 - 2)
-    assert fixed.seeds() == (2**31 - 2, 2**31 - 1, 0)
-    assert len(set(BatchSpec("a", DRAFT_MODEL, "1:1", "1K", count=50).seeds())) == 50
+    assert _seeds(fixed) == [2**31 - 2, 2**31 - 1, 0]
+    assert len(set(_seeds(BatchSpec("a", DRAFT_MODEL, "1:1", "1K", count=50)))) == 50
+
+
+def test_a_fixed_seed_repeats_across_the_combinations_of_a_matrix():
+    """Cells of a matrix then differ only by what their prompt says."""
+    spec = BatchSpec("a {red|teal} boat", DRAFT_MODEL, "1:1", "1K", count=2, seed=7)
+    plan = spec.plan(Catalog())
+    assert [(r.prompt, r.seed) for r in plan.requests] == [
+        ("a red boat", 7),
+        ("a red boat", 8),
+        ("a teal boat", 7),
+        ("a teal boat", 8),
+    ]
+    assert plan.record.prompt == "a {red|teal} boat"
+    assert plan.record.slot_values == ((("1", "red"),),) * 2 + ((("1", "teal"),),) * 2
+    assert plan.expansion == "2 combinations × 2 = 4 drafts"
+
+
+def test_a_batch_job_is_priced_at_the_batch_price():
+    spec = BatchSpec("a boat", DRAFT_MODEL, "1:1", "1K", count=4)
+    live, job = spec.plan(Catalog()), replace(spec, batch_job=True).plan(Catalog())
+    assert live.unit_price == pytest.approx(0.0336)
+    assert job.unit_price == pytest.approx(0.0168)
+    assert job.total_price == pytest.approx(live.total_price / 2)
 
 
 def test_ratios_are_grouped_by_use_with_a_hint_each():

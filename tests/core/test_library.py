@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from studio.core.catalog import DRAFT_MODEL, Catalog
 from studio.core.domain import ErrorKind, Flag, GeneratedImage, ResponseMeta, SlotStatus
+from studio.core.engine import BatchSpec
 from studio.core.library import BatchRecord, Library, LibraryError, LibraryOpenError
 from studio.core.library.schema import SCHEMA_VERSION
 
@@ -273,7 +275,7 @@ def test_a_library_written_by_schema_1_is_upgraded_in_place(tmp_path: Path):
         assert fresh.batch_id == 4
 
     db = sqlite3.connect(root / "library.sqlite3")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     after_rows = [tuple(r) for r in db.execute(f"SELECT {columns} FROM drafts WHERE id < 7")]
     after_batches = [
         tuple(r)[: len(before_batches[0])]
@@ -292,18 +294,38 @@ def _table(db: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
     return [tuple(r) for r in db.execute(f"SELECT * FROM {table} ORDER BY rowid")]
 
 
+_KEPT_TABLES = ("drafts", "batches", "reference_images", "batch_references")
+Snapshot = tuple[dict[str, list[tuple[object, ...]]], dict[str, bytes]]
+
+
+def _copied(fixture: Path, tmp_path: Path, *, schema: int) -> tuple[Path, Snapshot]:
+    """A copy of a library written by an older schema, and what it holds before opening."""
+    root = tmp_path / "library"
+    shutil.copytree(fixture, root)
+    db = sqlite3.connect(root / "library.sqlite3")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == schema
+    tables = {t: _table(db, t) for t in _KEPT_TABLES}
+    db.close()
+    return root, (tables, _files(root))
+
+
+def _assert_kept(root: Path, before: Snapshot) -> None:
+    """Upgraded to the current schema with every value and file as it was; the new columns
+    come last and new rows after the old."""
+    tables, files = before
+    db = sqlite3.connect(root / "library.sqlite3")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    for table, rows in tables.items():
+        assert [row[: len(rows[0])] for row in _table(db, table)][: len(rows)] == rows, table
+    db.close()
+    assert _files(root) == files
+
+
 def test_a_library_written_by_schema_2_is_upgraded_in_place(tmp_path: Path):
     """The fixture was written by the CLI at schema 2 against the sandbox: three drafts with a
     reference image (a pick rated 5, a reject, a trashed one), a blocked slot, then a refine
     of the pick, an edit of the refine (multi-turn, signed parts kept) and a variation."""
-    root = tmp_path / "library"
-    shutil.copytree(V2_LIBRARY, root)
-    before_files = _files(root)
-    db = sqlite3.connect(root / "library.sqlite3")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
-    tables = ("drafts", "batches", "reference_images", "batch_references")
-    before = {t: _table(db, t) for t in tables}
-    db.close()
+    root, before = _copied(V2_LIBRARY, tmp_path, schema=2)
 
     with Library.open(root) as library:
         drafts = {d.id: d for d in library.list_drafts(include_deleted=True)}
@@ -321,13 +343,41 @@ def test_a_library_written_by_schema_2_is_upgraded_in_place(tmp_path: Path):
         assert len(library.references.of_batch(1)) == 1
         assert all(d.billed and d.batch_not_sent == 0 for d in drafts.values())
 
-    db = sqlite3.connect(root / "library.sqlite3")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
-    for table, rows in before.items():
-        # Every value kept; the new columns come last.
-        assert [row[: len(rows[0])] for row in _table(db, table)] == rows, table
-    db.close()
-    assert _files(root) == before_files
+    _assert_kept(root, before)
+
+
+V3_LIBRARY = Path(__file__).parent / "data" / "library-v3"
+
+
+def test_a_library_written_by_schema_3_is_upgraded_in_place(tmp_path: Path):
+    """The fixture was written by the CLI at schema 3 against the sandbox: three 16:9 drafts
+    with a reference image (a pick rated 5, a reject, a trashed one), a blocked slot, a
+    refine of the pick, and a budget stop that left one draft and 29 slots not sent."""
+    root, before = _copied(V3_LIBRARY, tmp_path, schema=3)
+
+    with Library.open(root) as library:
+        drafts = {d.id: d for d in library.list_drafts(include_deleted=True)}
+        assert library.integrity_check() == "ok"
+        assert (drafts[1].flag, drafts[1].rating, drafts[2].flag) == (Flag.PICK, 5, Flag.REJECT)
+        assert drafts[3].deleted
+        assert drafts[4].status == SlotStatus.BLOCKED
+        assert (drafts[5].parent_id, drafts[5].derivation) == (1, "refine")
+        assert drafts[6].batch_not_sent == 29
+        assert not any(d.billed for d in drafts.values())
+        assert all(d.matrix_values == () and d.job_id is None for d in drafts.values())
+        assert all(d.batch_axes == () for d in drafts.values())
+        assert library.jobs.all() == []
+        # The new kinds of work land beside the old.
+        plan = BatchSpec("a {red|teal} kite", DRAFT_MODEL, "1:1", "1K", count=1).plan(Catalog())
+        job = library.jobs.create(plan.record, source="inline", billed=True)
+        fresh = library.drafts_of_batch(job.batch_id)
+        assert [(d.prompt, d.status, d.job_id) for d in fresh] == [
+            ("a red kite", SlotStatus.SUBMITTED, job.id),
+            ("a teal kite", SlotStatus.SUBMITTED, job.id),
+        ]
+        assert fresh[0].batch_axes[0].values == ("red", "teal")
+
+    _assert_kept(root, before)
 
 
 def test_drafts_remember_whether_they_were_billed(library: Library):

@@ -380,14 +380,7 @@ class JobEngine:
         self._broadcast.emit(SlotSucceeded(slot.draft_id, tuple(stored), outcome.meta))
 
     def _finish_blocked(self, slot: Slot, outcome: BlockedOutcome) -> None:
-        self.library.mark_finished(
-            slot.draft_id,
-            SlotStatus.BLOCKED,
-            block_reason=outcome.reason,
-            message=outcome.message,
-            text_note=outcome.text,
-            meta=outcome.meta,
-        )
+        self.library.mark_blocked(slot.draft_id, outcome)
         self._count("blocked")
         self._broadcast.emit(SlotBlocked(slot.draft_id, outcome.reason, outcome.message))
 

@@ -67,7 +67,7 @@ class GeminiAdapter:
             http_options=_http_options(base_url, timeout_s, api_version),
         )
 
-    def _config(self, request: GenerationRequest) -> types.GenerateContentConfig:
+    def config(self, request: GenerationRequest) -> types.GenerateContentConfig:
         spec = self.catalog.get(request.model)
         thinking = None
         if request.thinking_level and request.thinking_level in spec.thinking_levels:
@@ -83,7 +83,7 @@ class GeminiAdapter:
             automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
         )
 
-    def _contents(self, request: GenerationRequest) -> list[types.Content]:
+    def contents(self, request: GenerationRequest) -> list[types.Content]:
         earlier = [
             types.Content(role=turn.role, parts=[_sdk_part(part) for part in turn.parts])
             for turn in request.history
@@ -102,8 +102,8 @@ class GeminiAdapter:
             async with asyncio.timeout(self.timeout_s + _OVERALL_TIMEOUT_MARGIN_S):
                 response = await self._client.aio.models.generate_content(
                     model=request.model,
-                    contents=self._contents(request),
-                    config=self._config(request),
+                    contents=self.contents(request),
+                    config=self.config(request),
                 )
         except asyncio.CancelledError:
             raise
@@ -129,6 +129,10 @@ class GeminiAdapter:
             return from_exception(exc, model, KEY_CHECK_TIMEOUT_S)
         return None
 
+    @property
+    def client(self) -> genai.Client:
+        return self._client
+
     async def aclose(self) -> None:
         await self._client.aio.aclose()
 
@@ -151,7 +155,7 @@ def warm_up() -> None:
     lazily, which costs ~60 ms on the first request; a worker thread can pay that instead
     of the GUI thread."""
     request = GenerationRequest("warm up", "gemini-3.1-flash-lite-image", "1:1", "1K", seed=1)
-    GeminiAdapter.__new__(GeminiAdapter)._contents(request)
+    GeminiAdapter.__new__(GeminiAdapter).contents(request)
     types.GenerateContentConfig(
         response_modalities=["IMAGE"],
         image_config=types.ImageConfig(aspect_ratio="1:1", image_size="1K"),

@@ -53,6 +53,7 @@ def _meta(
     size: str,
     latency_s: float,
     billed_images: int,
+    batch: bool,
 ) -> ResponseMeta:
     usage = response.usage_metadata
     prompt_tokens = (usage.prompt_token_count or 0) if usage else 0
@@ -72,7 +73,7 @@ def _meta(
         image_tokens=image_tokens,
         thought_tokens=(usage.thoughts_token_count or 0) if usage else 0,
         billed_images=billed_images,
-        cost_usd=cost_of(spec, size, billed_images, prompt_tokens),
+        cost_usd=cost_of(spec, size, billed_images, prompt_tokens, batch=batch),
     )
 
 
@@ -89,12 +90,18 @@ def _model_turn(parts: list[types.Part]) -> tuple[Part, ...]:
 
 
 def read_response(
-    response: types.GenerateContentResponse, spec: ModelSpec, size: str, latency_s: float
+    response: types.GenerateContentResponse,
+    spec: ModelSpec,
+    size: str,
+    latency_s: float,
+    *,
+    batch: bool = False,
 ) -> Outcome:
+    """`batch`: the answer came from a Batch API job and is billed at the batch price."""
     feedback = response.prompt_feedback
     if feedback is not None and feedback.block_reason is not None:
         reason = _reason(feedback.block_reason)
-        meta = _meta(response, spec, size, latency_s, billed_images=0)
+        meta = _meta(response, spec, size, latency_s, billed_images=0, batch=batch)
         return BlockedOutcome(reason, block_sentence(reason), meta)
 
     candidate = response.candidates[0] if response.candidates else None
@@ -109,7 +116,7 @@ def read_response(
         and (p.inline_data.mime_type or "").startswith("image/")
     ]
     text = " ".join(p.text.strip() for p in final_parts if p.text and p.text.strip()) or None
-    meta = _meta(response, spec, size, latency_s, billed_images=len(image_parts))
+    meta = _meta(response, spec, size, latency_s, billed_images=len(image_parts), batch=batch)
 
     unique: dict[str, GeneratedImage] = {}
     for image in image_parts:

@@ -17,7 +17,7 @@ _BUSY_S = 10.0  # how long a write waits for another process's before giving up
 _SELECT = """
 SELECT d.*, COALESCE(d.own_prompt, b.prompt) AS prompt, b.model,
     COALESCE(d.own_aspect, b.aspect) AS aspect, b.size, b.derivation, b.instruction,
-    b.not_sent AS batch_not_sent
+    b.not_sent AS batch_not_sent, b.axes AS batch_axes
 FROM drafts d JOIN batches b ON b.id = d.batch_id
 """
 

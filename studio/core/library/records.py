@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -26,6 +27,20 @@ class SlotOrigin:
 
 
 @dataclass(frozen=True, slots=True)
+class MatrixAxis:
+    key: str
+    label: str
+    values: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"key": self.key, "label": self.label, "values": list(self.values)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MatrixAxis:
+        return cls(str(data["key"]), str(data["label"]), tuple(str(v) for v in data["values"]))
+
+
+@dataclass(frozen=True, slots=True)
 class BatchRecord:
     prompt: str
     model: str
@@ -38,6 +53,11 @@ class BatchRecord:
     derivation: Derivation | None = None
     instruction: str | None = None
     origins: tuple[SlotOrigin, ...] = ()  # one per seed for derived work, else none
+    # A prompt matrix: the prompt above is its template; per slot the expanded prompt and the
+    # (axis or wildcard, value) pairs it got; the axes a grid can group by.
+    slot_prompts: tuple[str, ...] = ()
+    slot_values: tuple[tuple[tuple[str, str], ...], ...] = ()
+    axes: tuple[MatrixAxis, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +105,9 @@ class DraftRecord:
     mime_type: str | None = None
     billed: bool = True  # False: sent to the offline sandbox, cost_usd is what it would cost
     batch_not_sent: int = 0  # the batch's slots a budget stopped before they were sent
+    matrix_values: tuple[tuple[str, str], ...] = ()
+    batch_axes: tuple[MatrixAxis, ...] = ()  # a matrix batch's axes, to group its drafts by
+    job_id: int | None = None  # the Batch API job it was sent in
 
     @property
     def derived(self) -> bool:
@@ -127,6 +150,9 @@ class DraftRecord:
             mime_type=row["mime"],
             billed=bool(row["billed"]),
             batch_not_sent=row["batch_not_sent"],
+            matrix_values=_pairs(row["matrix_values"]),
+            batch_axes=_axes(row["batch_axes"]),
+            job_id=row["job_id"],
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -137,3 +163,13 @@ class DraftRecord:
         data["flag"] = self.flag.value
         data["derivation"] = self.derivation.value if self.derivation else None
         return data
+
+
+def _axes(stored: str | None) -> tuple[MatrixAxis, ...]:
+    return tuple(MatrixAxis.from_json(axis) for axis in json.loads(stored)) if stored else ()
+
+
+def _pairs(stored: str | None) -> tuple[tuple[str, str], ...]:
+    if not stored:
+        return ()
+    return tuple((str(key), str(value)) for key, value in json.loads(stored))

@@ -105,7 +105,36 @@ ALTER TABLE drafts ADD COLUMN billed INTEGER NOT NULL DEFAULT 1 CHECK (billed IN
 ALTER TABLE batches ADD COLUMN not_sent INTEGER NOT NULL DEFAULT 0 CHECK (not_sent >= 0);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Prompt matrices and Batch API jobs. A matrix batch keeps its template as the batch's prompt
+# and its axes; each slot its expanded prompt (own_prompt) and the values it got. A job is
+# recorded, with its slots waiting in it, before anything is sent, so that it outlives the
+# process: `name` is the service's id once the job was created, and `display_name` finds it
+# again when the process died between sending and recording the answer.
+_V4 = """
+ALTER TABLE batches ADD COLUMN axes TEXT;
+ALTER TABLE drafts ADD COLUMN matrix_values TEXT;
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    batch_id INTEGER NOT NULL REFERENCES batches(id),
+    display_name TEXT NOT NULL UNIQUE,
+    name TEXT UNIQUE,
+    model TEXT NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('inline', 'file')),
+    input_file TEXT,
+    state TEXT NOT NULL,
+    billed INTEGER NOT NULL CHECK (billed IN (0, 1)),
+    request_count INTEGER NOT NULL,
+    message TEXT,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    finished_at REAL,
+    imported_at REAL
+);
+ALTER TABLE drafts ADD COLUMN job_id INTEGER REFERENCES jobs(id);
+CREATE INDEX drafts_by_job ON drafts(job_id, status);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

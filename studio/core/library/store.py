@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.core.domain import (
+    BlockedOutcome,
     ErrorKind,
     Flag,
     GeneratedImage,
@@ -22,15 +22,17 @@ from studio.core.domain import (
     ResponseMeta,
     SlotStatus,
 )
+from studio.core.library.batches import check_shape, insert_batch
 from studio.core.library.database import Database
 from studio.core.library.family import Family
 from studio.core.library.files import remove_partial_files, write_image
+from studio.core.library.jobs import JobStore
 from studio.core.library.opening import classified
 from studio.core.library.records import BatchRecord, DraftRecord, LibraryError, StoredImage
 from studio.core.library.references import ReferenceStore
 from studio.core.library.sessions import SessionLock, is_abandoned
 from studio.core.library.spending import Spending
-from studio.core.library.turns import answer_refs, dump_parts, dump_turns
+from studio.core.library.turns import answer_refs, dump_parts
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,7 @@ class Library:
             self.family = Family(self._db)
             self.spending = Spending(self._db)
             self.references = ReferenceStore(self._db, root, self.session_id)
+            self.jobs = JobStore(self._db, self.references, self.session_id)
             self._session_lock = SessionLock(self._locks_root, self.session_id)
             undo.callback(self._session_lock.release)
             self._db.execute(
@@ -115,6 +118,7 @@ class Library:
         return recovered
 
     def _mark_unfinished_interrupted(self, session_id: str) -> int:
+        self.jobs.release(session_id)
         cursor = self._db.execute(
             f"""UPDATE drafts SET status = ?, error_kind = ?, error_message = ?, session_id = NULL
             WHERE session_id = ? AND status IN ({",".join("?" * len(_UNFINISHED))})""",
@@ -132,53 +136,13 @@ class Library:
 
     def create_batch(self, batch: BatchRecord, *, billed: bool = True) -> list[DraftRecord]:
         """`billed`: False when the slots go to the offline sandbox."""
-        if batch.origins and len(batch.origins) != len(batch.seeds):
-            raise ValueError("A derived batch needs one origin per slot.")
-        now = time.time()
+        check_shape(batch)
         kept = self.references.write(batch.references)
         with self._db.transaction():
-            batch_id = self._db.execute(
-                """INSERT INTO batches (created_at, prompt, model, aspect, size, count,
-                base_seed, thinking_level, reference_names, derivation, instruction)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    now,
-                    batch.prompt,
-                    batch.model,
-                    batch.aspect,
-                    batch.size,
-                    len(batch.seeds),
-                    batch.base_seed,
-                    batch.thinking_level,
-                    json.dumps([r.source_name for r in batch.references]),
-                    batch.derivation,
-                    batch.instruction,
-                ),
-            ).lastrowid
-            self.references.link(int(batch_id or 0), kept)
-            origins = batch.origins or (None,) * len(batch.seeds)
-            self._db.executemany(
-                """INSERT INTO drafts (batch_id, slot, seed, status, session_id, created_at,
-                parent_id, own_prompt, own_aspect, conversation, billed)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                [
-                    (
-                        batch_id,
-                        slot,
-                        seed,
-                        SlotStatus.QUEUED,
-                        self.session_id,
-                        now,
-                        origin.parent_id if origin else None,
-                        origin.prompt if origin and origin.prompt != batch.prompt else None,
-                        origin.aspect if origin and origin.aspect != batch.aspect else None,
-                        dump_turns(origin.conversation) if origin else None,
-                        billed,
-                    )
-                    for slot, (seed, origin) in enumerate(zip(batch.seeds, origins, strict=True))
-                ],
+            batch_id = insert_batch(
+                self._db, self.references, batch, kept, session_id=self.session_id, billed=billed
             )
-        return self.drafts_of_batch(int(batch_id or 0))
+        return self.drafts_of_batch(batch_id)
 
     def mark_running(self, draft_id: int, attempt: int, *, billed: bool = True) -> None:
         """`billed`: whether this attempt goes to a service that bills (not the sandbox)."""
@@ -235,13 +199,26 @@ class Library:
             {**columns, "extra": extra_cost, "id": draft_id},
         )
 
+    def mark_blocked(self, draft_id: int, outcome: BlockedOutcome) -> None:
+        """The service declined to draw it: its reason, its sentence, and what it billed."""
+        self.mark_finished(
+            draft_id,
+            SlotStatus.BLOCKED,
+            block_reason=outcome.reason,
+            message=outcome.message,
+            text_note=outcome.text,
+            meta=outcome.meta,
+        )
+
     def requeue(self, draft_id: int) -> DraftRecord:
         """Puts a failed, blocked, cancelled or interrupted slot back in the queue."""
         draft = self.get(draft_id)
         if not draft.status.finished or draft.status == SlotStatus.SUCCEEDED:
             raise LibraryError(f"Draft {draft_id} is {draft.status}; only unfinished ones retry.")
         self._db.execute(
-            """UPDATE drafts SET status = ?, session_id = ?, error_kind = NULL,
+            # A retry goes live: the slot leaves the batch job it was sent in, whose answer
+            # (or its absence) must not overwrite the retry's.
+            """UPDATE drafts SET status = ?, session_id = ?, error_kind = NULL, job_id = NULL,
             error_message = NULL, block_reason = NULL, finished_at = NULL WHERE id = ?""",
             (SlotStatus.QUEUED, self.session_id, draft_id),
         )
@@ -321,9 +298,10 @@ class Library:
         """A second image of one answer: the slot's lineage and turns come with it."""
         cursor = self._db.execute(
             """INSERT INTO drafts (batch_id, slot, seed, status, session_id, created_at,
-            sibling_of, attempts, parent_id, own_prompt, own_aspect, conversation, billed)
+            sibling_of, attempts, parent_id, own_prompt, own_aspect, conversation, billed,
+            matrix_values, job_id)
             SELECT batch_id, slot, seed, ?, ?, ?, id, attempts, parent_id, own_prompt,
-                own_aspect, conversation, billed
+                own_aspect, conversation, billed, matrix_values, job_id
             FROM drafts WHERE id = ?""",
             (SlotStatus.RUNNING, self.session_id, now, draft.id),
         )

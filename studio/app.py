@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from studio.core.library import Library, LibraryOpenError, move_aside
 from studio.core.library.opening import classified
 from studio.core.logs import setup_logging, where_details_are
+from studio.core.matrix import wildcards_folder
 from studio.core.paths import AppPaths
 from studio.core.secrets import KeyStore
 from studio.models.backends import BackendFactory
@@ -67,6 +68,7 @@ async def build_services(
         studio.catalog, tasks, current.default_model, current.default_aspect, current.default_size
     )
     prompt.history = list(current.recent_prompts)
+    prompt.wildcards = wildcards_folder(paths.config)
     studio.engine_event.connect(drafts.apply)
     culling = CullingModel(library)
     family = FamilyModel(library)

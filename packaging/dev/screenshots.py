@@ -2,7 +2,8 @@
 
 Run through `bash packaging/dev/screenshots.sh`, which starts Xvfb; writes
 resources/screenshots/first-window.png, main-window.png, grid-16x9.png, compare.png,
-export.png, shortcuts.png, refine-panel.png, family.png and refined-vs-parent.png.
+export.png, shortcuts.png, refine-panel.png, family.png, refined-vs-parent.png,
+batch-job.png and batch-job-grouped.png.
 """
 
 from __future__ import annotations
@@ -133,6 +134,7 @@ async def _shoot(app: object) -> int:
         await _settle(0.5)
         window.grab().save(str(OUT / "shortcuts.png"))
         sheet.close()
+    await _batch_job(window)
     window.close()
     await services.aclose()
     return 0
@@ -182,6 +184,37 @@ async def _derived(window: MainWindow, first: int, second: int) -> None:
     await _settle(2.0)
     window.grab().save(str(OUT / "refined-vs-parent.png"))
     window.back_to_grid()
+
+
+async def _batch_job(window: MainWindow) -> None:
+    """A prompt matrix sent as a batch job: its expansion and half price before sending, then
+    its tiles waiting in the job and the Jobs section, then the images once it has run."""
+    services = window.services
+    server = services.backends.sandbox_server
+    if server is not None:
+        server.config.batch_pending_s = 6.0
+        server.config.batch_running_s = 2.0
+    jobs = services.studio.jobs
+    jobs.first_poll_s = jobs.longest_poll_s = 0.5
+    services.prompt.set_prompt("{red|teal|black} sneaker on {marble|sand|concrete}, studio shot")
+    services.prompt.set_aspect("1:1")
+    services.prompt.set_count(4)
+    services.prompt.set_as_job(True)
+    await _settle(0.5)
+    window.generate()
+    await _settle(2.5)
+    window.grab().save(str(OUT / "batch-job.png"))
+    for _ in range(80):
+        if jobs.jobs and jobs.jobs[0].done:
+            break
+        await _settle(0.25)
+    await _settle(1.5)
+    # The matrix grouped by its second axis: a header per surface, the colours under each.
+    batch_id = jobs.jobs[0].batch_id
+    services.drafts.set_grouping(batch_id, "2")
+    window.grid.scrollToTop()
+    await _settle(1.0)
+    window.grab().save(str(OUT / "batch-job-grouped.png"))
 
 
 def main() -> int:

@@ -50,6 +50,7 @@ _STATE_LABELS: dict[SlotStatus, str] = {
     SlotStatus.FAILED: "Failed",
     SlotStatus.CANCELLED: "Cancelled",
     SlotStatus.INTERRUPTED: "Interrupted",
+    SlotStatus.SUBMITTED: "In batch job",
 }
 
 

@@ -3,8 +3,7 @@ roles, thumbnails, the clock's ticker and drags to other apps."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from enum import IntEnum, StrEnum, auto
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,69 +26,18 @@ from studio.core.library import Library, LibraryError
 from studio.core.library.files import THUMB_EDGE
 from studio.models.draft_rows import Batch, Tile
 from studio.models.grid_geometry import GridFrame, GridGeometry
-from studio.models.grid_state import DraftFilter, GridState, RowAspect
+from studio.models.grid_mirror import GridMirror
+from studio.models.grid_roles import Role, RowKind, is_tile, item_data, role_name
+from studio.models.grid_state import DraftFilter, GridState, RowAspect, ValueGroup
 from studio.models.thumbnails import ThumbnailCache
+
+__all__ = ["DraftListModel", "Role", "RowKind", "is_tile", "item_data"]
 
 _Index = QModelIndex | QPersistentModelIndex
 _TICK_MS = 1000
 # Long edges originals are read at for large tiles; 1K images stop at their own size.
 _SHARP_STEPS = (480, 640, 800, 1024, 1536, 2048)
-
-
-class Role(IntEnum):
-    KindRole = int(Qt.ItemDataRole.UserRole)
-    DraftIdRole = auto()
-    BatchIdRole = auto()
-    StatusRole = auto()
-    FlagRole = auto()
-    RatingRole = auto()
-    PromptRole = auto()
-    SeedRole = auto()
-    AspectRole = auto()
-    ThumbnailRole = auto()
-    ElapsedRole = auto()
-    RetryAtRole = auto()
-    ErrorRole = auto()
-    HeaderTextRole = auto()
-    HeaderTitleRole = auto()
-    HeaderDetailRole = auto()
-    HeaderActionsRole = auto()
-    DerivationRole = auto()  # how a tile's draft was made from its parent, or None
-    ParentRole = auto()
-
-
-class RowKind(StrEnum):
-    HEADER = "header"
-    TILE = "tile"
-
-
-_TEXT_ROLES = [int(Qt.ItemDataRole.ToolTipRole), int(Qt.ItemDataRole.AccessibleTextRole)]
-# The roles that depend on each aspect of a tile; none at all means every role.
-_ASPECT_ROLES: dict[RowAspect, list[int]] = {
-    RowAspect.EVERYTHING: [],
-    RowAspect.FLAG: [int(Role.FlagRole), *_TEXT_ROLES],
-    RowAspect.RATING: [int(Role.RatingRole), *_TEXT_ROLES],
-    RowAspect.DELETED: _TEXT_ROLES,
-    RowAspect.PICTURE: [int(Role.ThumbnailRole), int(Role.ErrorRole)],
-    RowAspect.SHAPE: [],
-    RowAspect.CLOCK: [
-        int(Role.ElapsedRole),
-        int(Role.RetryAtRole),
-        int(Qt.ItemDataRole.DisplayRole),
-        *_TEXT_ROLES,
-    ],
-}
-
 _UNREADABLE_THUMBNAIL = "image file unreadable"
-
-
-def item_data(index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
-    """What `index.data(role)` should give. With PySide6 6.12 on Python 3.11 that call drops
-    a reference to None whenever the answer is empty, and the interpreter aborts
-    ("none_dealloc") after a few thousand such calls; asking the Python model directly never
-    turns the answer into a QVariant and back."""
-    model = index.model()
-    return None if model is None else model.data(index, role)
 
 
 def _sharp_edge(picture_px: int, dpr: float) -> int:
@@ -99,57 +47,6 @@ def _sharp_edge(picture_px: int, dpr: float) -> int:
     if needed <= THUMB_EDGE * 1.1:  # a tenth larger is not visibly softer
         return 0
     return next((step for step in _SHARP_STEPS if step >= needed), _SHARP_STEPS[-1])
-
-
-def _role_name(role: Role) -> QByteArray:
-    """DraftIdRole is "draftId" to QML and accessibility tools."""
-    name = role.name.removesuffix("Role")
-    return QByteArray((name[0].lower() + name[1:]).encode())
-
-
-class _Mirror:
-    """Turns the state's row changes into the model's Qt calls and signals; the cells' sizes
-    are worked out again after any change to the rows or their shapes."""
-
-    def __init__(
-        self, model: DraftListModel, geometry: GridGeometry, live_changed: Callable[[], None]
-    ) -> None:
-        self._model = model
-        self._geometry = geometry
-        self.live_changed = live_changed
-
-    def rows_about_to_be_inserted(self, first: int, last: int) -> None:
-        self._model.beginInsertRows(QModelIndex(), first, last)
-
-    def rows_inserted(self) -> None:
-        self._geometry.invalidate()
-        self._model.endInsertRows()
-
-    def rows_about_to_be_removed(self, first: int, last: int) -> None:
-        self._model.beginRemoveRows(QModelIndex(), first, last)
-
-    def rows_removed(self) -> None:
-        self._geometry.invalidate()
-        self._model.endRemoveRows()
-
-    def about_to_reset(self) -> None:
-        self._model.beginResetModel()
-
-    def reset_done(self) -> None:
-        self._geometry.invalidate()
-        self._model.endResetModel()
-
-    def row_changed(self, row: int, aspect: RowAspect) -> None:
-        if aspect == RowAspect.SHAPE:
-            # Sizes changed, nothing moved: a layout change makes the view lay out again.
-            self._model.layoutAboutToBeChanged.emit()
-            self._geometry.invalidate()
-            self._model.layoutChanged.emit()
-        index = self._model.index(row)
-        self._model.dataChanged.emit(index, index, _ASPECT_ROLES[aspect])
-
-    def header_changed(self, row: int) -> None:
-        self.row_changed(row, RowAspect.EVERYTHING)
 
 
 class DraftListModel(QAbstractListModel):
@@ -163,7 +60,7 @@ class DraftListModel(QAbstractListModel):
         self._library = library
         self._thumbnails = thumbnails
         self._geometry = GridGeometry(lambda: self._state.row_aspects())
-        self._mirror = _Mirror(self, self._geometry, self._sync_ticker)
+        self._mirror = GridMirror(self, self._geometry, self._sync_ticker)
         self._state = GridState(self._mirror)
         self._dpr = 1.0
         self._ticker = QTimer(self)
@@ -179,14 +76,14 @@ class DraftListModel(QAbstractListModel):
 
     def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
-        names.update({int(role): _role_name(role) for role in Role})
+        names.update({int(role): role_name(role) for role in Role})
         return names
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         item = self._state.item_at(index.row()) if index.isValid() else None
         if item is None:
             return Qt.ItemFlag.NoItemFlags
-        if isinstance(item, Batch):
+        if not isinstance(item, Tile):
             return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
         flags = (
             Qt.ItemFlag.ItemIsEnabled
@@ -227,6 +124,8 @@ class DraftListModel(QAbstractListModel):
             return None
         if isinstance(item, Batch):
             return self._header_data(item, role)
+        if isinstance(item, ValueGroup):
+            return self._group_data(item, role)
         if role == Qt.ItemDataRole.SizeHintRole:
             size = self._geometry.size_at(index.row())
             return None if size is None else QSize(*size)
@@ -253,6 +152,34 @@ class DraftListModel(QAbstractListModel):
             return batch.tooltip()
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return batch.accessible_text()
+        if role == Role.AxesRole:
+            return [(axis.key, axis.label) for axis in batch.axes]
+        if role == Role.GroupedByRole:
+            return batch.grouped_by
+        return None
+
+    def _group_data(self, group: ValueGroup, role: int) -> Any:
+        if role == Role.KindRole:
+            return RowKind.GROUP.value
+        if role == Role.BatchIdRole:
+            return group.batch_id
+        if role == Role.GroupAxisRole:
+            return group.axis
+        if role == Role.GroupValueRole:
+            return group.value
+        if role == Role.HeaderTitleRole:
+            return group.title()
+        shown, total = self._state.group_counts(group)
+        if role == Role.HeaderDetailRole:
+            return group.detail(shown, total)
+        if role in (Role.HeaderTextRole, Qt.ItemDataRole.DisplayRole):
+            return group.text(shown, total)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            axis = self._state.batch(group.batch_id).axis(group.axis)
+            label = axis.label if axis is not None else group.axis
+            return f"{label}: {group.title()}\n{group.detail(shown, total)}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"Group {group.title()}, {group.detail(shown, total)}"
         return None
 
     def _tile_data(self, tile: Tile, role: int) -> Any:
@@ -284,6 +211,8 @@ class DraftListModel(QAbstractListModel):
             return tile.derivation
         if role == Role.ParentRole:
             return tile.parent_id
+        if role == Role.MatrixValuesRole:
+            return tile.values
         if role == Qt.ItemDataRole.DisplayRole:
             return tile.state_text()
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -336,6 +265,24 @@ class DraftListModel(QAbstractListModel):
 
     def apply(self, event: EngineEvent) -> None:
         self._state.apply(event)
+
+    def set_grouping(self, batch_id: int, axis: str | None) -> None:
+        """Groups a matrix batch's drafts by the axis with this key; None ungroups them."""
+        self._state.set_grouping(batch_id, axis)
+
+    def grouping_of(self, batch_id: int) -> str | None:
+        return self._state.grouping_of(batch_id)
+
+    def axes_of(self, batch_id: int) -> list[tuple[str, str]]:
+        """A matrix batch's axes as (key, label), in the template's order."""
+        try:
+            batch = self._state.batch(batch_id)
+        except KeyError:
+            return []
+        return [(axis.key, axis.label) for axis in batch.axes]
+
+    def header_row_of(self, batch_id: int) -> int | None:
+        return self._state.header_row_of(batch_id)
 
     def has_drafts(self) -> bool:
         return self._state.has_drafts()

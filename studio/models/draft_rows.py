@@ -18,7 +18,7 @@ from studio.core.engine.events import (
     SlotRetrying,
     SlotStarted,
 )
-from studio.core.library import DraftRecord, StoredImage
+from studio.core.library import DraftRecord, MatrixAxis, StoredImage
 from studio.core.money import cost, noted
 from studio.models.draft_labels import (
     block_label,
@@ -28,6 +28,7 @@ from studio.models.draft_labels import (
     model_label,
     state_label,
 )
+from studio.models.matrix_rows import Values, group_pill, template_of, values_text
 
 _SAME_SHAPE = 0.02  # width / height ratios this close are one shape to the grid
 # The engine events that move one slot along without giving it an image.
@@ -40,6 +41,7 @@ class BatchAction(StrEnum):
     STOP = "stop"
     RETRY = "retry"
     SELECT = "select"
+    GROUP = "group"  # a matrix batch's drafts under one sub-header per value of an axis
 
 
 def aspect_value(width: int | None, height: int | None, aspect: str) -> float:
@@ -83,6 +85,7 @@ class Tile:
     # Derived work from several batches keeps each parent's prompt; else the batch's is used.
     own_prompt: str | None = None
     billed: bool = True  # False: sent to the sandbox, cost_usd is what it would cost
+    values: Values = ()  # a matrix slot's (axis or wildcard, value) pairs
 
     @classmethod
     def from_record(cls, draft: DraftRecord, batch_prompt: str) -> Tile:
@@ -112,8 +115,12 @@ class Tile:
             message=draft.error_message,
             parent_id=draft.parent_id,
             derivation=draft.derivation,
-            own_prompt=draft.prompt if draft.prompt != batch_prompt else None,
+            # A matrix slot is found by its own words: its batch's template names every value.
+            own_prompt=(
+                draft.prompt if draft.prompt != batch_prompt or draft.matrix_values else None
+            ),
             billed=draft.billed,
+            values=draft.matrix_values,
         )
 
     def sibling(self, draft_id: int) -> Tile:
@@ -139,6 +146,7 @@ class Tile:
             derivation=self.derivation,
             own_prompt=self.own_prompt,
             billed=self.billed,
+            values=self.values,
         )
 
     def apply(self, event: SlotChange) -> None:
@@ -194,6 +202,8 @@ class Tile:
             self.own_prompt or batch.prompt,
             f"{model_label(batch.model)} · {batch.aspect} · {batch.size} · seed {self.seed}",
         ]
+        if self.values:
+            lines.insert(1, values_text(self.values, batch.axes))
         if self.derivation is not None and self.parent_id is not None:
             lines.insert(0, f"{derivation_label(self.derivation)} from draft {self.parent_id}")
         if self.status == SlotStatus.SUCCEEDED:
@@ -239,15 +249,23 @@ class Batch:
     instruction: str | None = None
     from_picks: bool = False  # every parent was a pick when the grid learnt of the batch
     not_sent: int = 0  # slots a budget stopped before they were sent (no tiles for them)
+    axes: tuple[MatrixAxis, ...] = ()  # a prompt matrix's, which the grid can group by
+    grouped_by: str | None = None  # the axis key; GridState sets it
 
     @classmethod
     def from_record(cls, draft: DraftRecord) -> Batch:
-        """From the batch's first slot, whose prompt is always the batch's own."""
-        one_line = " ".join(draft.prompt.split())
-        searched = " ".join([one_line, *(draft.instruction or "").split()])
+        """From the batch's first slot, whose prompt is the batch's own unless the batch is a
+        prompt matrix: then it is the slot's expansion, and the template is rebuilt."""
+        prompt = draft.prompt
+        if draft.matrix_values:
+            prompt = template_of(prompt, draft.matrix_values, draft.batch_axes) or prompt
+        one_line = " ".join(prompt.split())
+        # A matrix's template holds every value: searching it would find every slot.
+        words = [] if draft.matrix_values else [one_line]
+        searched = " ".join([*words, *(draft.instruction or "").split()])
         return cls(
             batch_id=draft.batch_id,
-            prompt=draft.prompt,
+            prompt=prompt,
             model=draft.model,
             aspect=draft.aspect,
             size=draft.size,
@@ -257,7 +275,19 @@ class Batch:
             derivation=draft.derivation,
             instruction=draft.instruction,
             not_sent=draft.batch_not_sent,
+            axes=draft.batch_axes,
         )
+
+    def axis(self, key: str | None) -> MatrixAxis | None:
+        return next((axis for axis in self.axes if axis.key == key), None)
+
+    def share_slot_values(self) -> None:
+        """A second image from one answer is a draft of its own that the library records
+        without its slot's values; it has them all the same."""
+        by_slot = {tile.slot: tile.values for tile in self.tiles if tile.values}
+        for tile in self.tiles:
+            if not tile.values:
+                tile.values = by_slot.get(tile.slot, ())
 
     def parent_ids(self) -> list[int]:
         return list(dict.fromkeys(t.parent_id for t in self.tiles if t.parent_id is not None))
@@ -282,6 +312,8 @@ class Batch:
         """What the header offers for this batch now, with the words it shows."""
         live = self.live()
         offered: list[tuple[BatchAction, str]] = []
+        if self.axes:
+            offered.append((BatchAction.GROUP, group_pill(self.axes, self.grouped_by)))
         if any(not tile.status.finished for tile in live):
             offered.append((BatchAction.STOP, "Stop"))
         retryable = sum(tile.status.can_retry for tile in live)

@@ -1,11 +1,13 @@
 """Where the grid's cells go, without Qt: a justified layout, as photo grids lay out theirs.
 
-Each batch flows in lines of its own (its header starts a new line). Every line of a batch
-has one height, each cell is as wide as its picture at that height, and a full line is
-scaled so that its cells end exactly at the right edge: a 16:9 batch gets 16:9 cells, with
-no letterbox bands. The tile size sets how much picture a cell holds: a square cell's edge,
-and the same area for other shapes, so a 16:9 draft is as prominent as a square one (a
-common line height would make portrait drafts slivers and landscape ones banners).
+Each batch flows in lines of its own (its header starts a new line; so does each sub-header
+of a batch grouped by a prompt axis, whose short last lines keep the batch's height). Every
+line of a batch has one height, each cell is as wide as its picture at that height, and a
+full line is scaled so that its cells end exactly at the right edge: a 16:9 batch gets 16:9
+cells, with no letterbox bands. The tile size sets how much picture a cell holds: a square
+cell's edge, and the same area for other shapes, so a 16:9 draft is as prominent as a
+square one (a common line height would make portrait drafts slivers and landscape ones
+banners).
 
 The sizes are worked out once per layout (a few milliseconds for 10,000 drafts) and then
 only looked up, which is what QListView does for every row whenever it lays out or paints."""
@@ -15,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 # How far a shape's line height may stray from a square cell's, so that 1:8 banners stay
 # wide enough to see and 8:1 ones tall enough to read.
@@ -34,6 +37,8 @@ class GridFrame:
 
 
 Size = tuple[int, int]
+GROUP: Literal["group"] = "group"  # a row's shape when it is a sub-header
+RowShape = float | Literal["group"] | None  # a picture's width / height, or a header
 
 
 def line_height(aspect: float, frame: GridFrame) -> float:
@@ -60,12 +65,20 @@ def _cells(aspects: Sequence[float], height: float, pad: int) -> list[Size]:
 
 def justify(aspects: Sequence[float], frame: GridFrame) -> list[Size]:
     """The cells of one batch's drafts, in order, given each picture's width / height."""
+    return _justify(aspects, frame, None)[0]
+
+
+def _justify(
+    aspects: Sequence[float], frame: GridFrame, above: float | None
+) -> tuple[list[Size], float | None]:
+    """`above`: the picture height of the batch's last full line before this run, which a
+    short last line keeps. Also gives what the next run of the batch should keep."""
     sizes: list[Size] = []
     count = len(aspects)
     target = line_height(_typical(aspects), frame)
     per_cell = 2 * frame.pad + frame.spacing
     start = 0
-    previous: float | None = None  # the last full line's picture height
+    previous = above  # the last full line's picture height
     while start < count:
         total = 0.0
         fitted = 0.0  # the height at which the line so far fills the room exactly
@@ -95,7 +108,7 @@ def justify(aspects: Sequence[float], frame: GridFrame) -> list[Size]:
             previous = height
         sizes.extend(_cells(aspects[start:end], height, frame.pad))
         start = end
-    return sizes
+    return sizes, previous
 
 
 def _typical(aspects: Sequence[float]) -> float:
@@ -107,9 +120,10 @@ def _typical(aspects: Sequence[float]) -> float:
 
 class GridGeometry:
     """Every row's cell size for one frame: None for a header row, which spans the line.
-    `rows` gives, per row, the picture's width / height, or None for a header."""
+    `rows` gives, per row, the picture's width / height, None for a header, GROUP for a
+    sub-header."""
 
-    def __init__(self, rows: Callable[[], Sequence[float | None]]) -> None:
+    def __init__(self, rows: Callable[[], Sequence[RowShape]]) -> None:
         self._rows = rows
         self._frame: GridFrame | None = None
         self._sizes: list[Size | None] | None = None
@@ -135,15 +149,18 @@ class GridGeometry:
         return self._sizes[row] if 0 <= row < len(self._sizes) else None
 
     @staticmethod
-    def _lay_out(rows: Sequence[float | None], frame: GridFrame) -> list[Size | None]:
+    def _lay_out(rows: Sequence[RowShape], frame: GridFrame) -> list[Size | None]:
         sizes: list[Size | None] = []
         run: list[float] = []
+        above: float | None = None
         for aspect in rows:
-            if aspect is None:
-                sizes.extend(justify(run, frame))
+            if aspect is None or aspect == GROUP:
+                cells, height = _justify(run, frame, above)
+                sizes.extend(cells)
                 run.clear()
                 sizes.append(None)
+                above = height if aspect == GROUP else None
             else:
                 run.append(aspect)
-        sizes.extend(justify(run, frame))
+        sizes.extend(_justify(run, frame, above)[0])
         return sizes

@@ -1,6 +1,6 @@
 """What the draft grid shows, without Qt: one header per batch, then its drafts, newest batch
-first. `DraftListModel` mirrors it; keeping the state here lets it be tested, and later grow
-(lineage), without a QApplication.
+first; a prompt matrix's batch may be grouped by one of its axes, with a sub-header per value.
+`DraftListModel` mirrors it; keeping the state here lets it be tested without a QApplication.
 
 Everything the library knows is held here; a filter only decides which rows are visible, so
 flags, ratings and engine events keep every draft current even while it is hidden."""
@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Set
-from dataclasses import dataclass
-from enum import Enum, StrEnum, auto
-from typing import Protocol
 
 from studio.core.domain import Flag, SlotStatus
 from studio.core.engine.events import (
@@ -23,60 +20,25 @@ from studio.core.engine.events import (
 )
 from studio.core.library import DraftRecord, StoredImage
 from studio.models.draft_rows import Batch, Tile
+from studio.models.grid_filter import DraftFilter, FilterMode
+from studio.models.grid_geometry import GROUP, RowShape
+from studio.models.grid_observer import GridObserver, RowAspect
+from studio.models.grid_rows import Row, RowIndex, batch_rows, changed_run
+from studio.models.matrix_rows import ValueGroup
+
+__all__ = [
+    "DraftFilter",
+    "FilterMode",
+    "GridObserver",
+    "GridState",
+    "Row",
+    "RowAspect",
+    "ValueGroup",
+]
 
 log = logging.getLogger(__name__)
 
 _LIVE = frozenset({SlotStatus.RUNNING, SlotStatus.RETRYING})
-
-
-class FilterMode(StrEnum):
-    ALL = "all"
-    PICKS = "picks"
-    MIN_RATING = "min_rating"
-    HIDE_REJECTS = "hide_rejects"
-
-
-@dataclass(frozen=True, slots=True)
-class DraftFilter:
-    mode: FilterMode = FilterMode.ALL
-    min_rating: int = 3  # only read in MIN_RATING mode
-    text: str = ""
-
-
-class RowAspect(Enum):
-    """What about a row changed, so a view repaints only what depends on it."""
-
-    EVERYTHING = auto()
-    FLAG = auto()
-    RATING = auto()
-    DELETED = auto()
-    PICTURE = auto()  # the thumbnail, or that its file cannot be read
-    CLOCK = auto()  # the running time and the retry countdown
-    SHAPE = auto()  # everything, and the image came in another shape than expected
-
-
-class GridObserver(Protocol):
-    """Told about every change to the rows. Each insertion, removal and reset comes as a pair:
-    the "about to" call sees the old rows, the second one the new rows, as Qt models need.
-    `live_changed` comes whenever `GridState.live` gains or loses a draft."""
-
-    def rows_about_to_be_inserted(self, first: int, last: int) -> None: ...
-
-    def rows_inserted(self) -> None: ...
-
-    def rows_about_to_be_removed(self, first: int, last: int) -> None: ...
-
-    def rows_removed(self) -> None: ...
-
-    def about_to_reset(self) -> None: ...
-
-    def reset_done(self) -> None: ...
-
-    def row_changed(self, row: int, aspect: RowAspect) -> None: ...
-
-    def header_changed(self, row: int) -> None: ...
-
-    def live_changed(self) -> None: ...
 
 
 class GridState:
@@ -89,9 +51,8 @@ class GridState:
         self._batches: list[Batch] = []  # newest first, hidden ones included
         self._batch_by_id: dict[int, Batch] = {}
         self._tiles: dict[int, Tile] = {}
-        self._rows: list[Batch | Tile] = []
-        self._tile_rows: dict[int, int] = {}
-        self._header_rows: dict[int, int] = {}
+        self._rows: list[Row] = []
+        self._at = RowIndex()
         self._live: set[int] = set()
 
     # -- rows and lookups ----------------------------------------------------------------------
@@ -100,12 +61,20 @@ class GridState:
     def row_count(self) -> int:
         return len(self._rows)
 
-    def item_at(self, row: int) -> Batch | Tile | None:
+    def item_at(self, row: int) -> Row | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
-    def row_aspects(self) -> list[float | None]:
-        """Each row's picture width / height, None for a header: what the layout needs."""
-        return [item.aspect if isinstance(item, Tile) else None for item in self._rows]
+    def row_aspects(self) -> list[RowShape]:
+        """Each row's picture width / height, None for a header, GROUP for a sub-header:
+        what the layout needs."""
+        return [
+            item.aspect
+            if isinstance(item, Tile)
+            else GROUP
+            if isinstance(item, ValueGroup)
+            else None
+            for item in self._rows
+        ]
 
     def batch(self, batch_id: int) -> Batch:
         return self._batch_by_id[batch_id]
@@ -124,7 +93,10 @@ class GridState:
         return item.draft_id if isinstance(item, Tile) else None
 
     def row_of(self, draft_id: int) -> int | None:
-        return self._tile_rows.get(draft_id)
+        return self._at.tiles.get(draft_id)
+
+    def header_row_of(self, batch_id: int) -> int | None:
+        return self._at.headers.get(batch_id)
 
     def flag_of(self, draft_id: int) -> Flag | None:
         tile = self._tiles.get(draft_id)
@@ -135,21 +107,50 @@ class GridState:
         return tile.batch_id if tile is not None else None
 
     def shown_in_batch(self, batch_id: int) -> list[int]:
-        """The batch's drafts the grid shows now, under the current filter."""
+        """The batch's drafts the grid shows now, under the current filter, in row order."""
         batch = self._batch_by_id.get(batch_id)
         tiles = batch.tiles if batch is not None else []
-        return [t.draft_id for t in tiles if t.draft_id in self._tile_rows]
+        shown = [t.draft_id for t in tiles if t.draft_id in self._at.tiles]
+        return sorted(shown, key=self._at.tiles.__getitem__)
 
     def retryable_in_batch(self, batch_id: int) -> list[int]:
         """Drafts of the batch that ended without an image, shown or filtered out."""
         batch = self._batch_by_id.get(batch_id)
         return [t.draft_id for t in batch.live() if t.status.can_retry] if batch else []
 
+    def group_counts(self, group: ValueGroup) -> tuple[int, int]:
+        """How many of the group's drafts show, and how many it has (the trash left out)."""
+        return self._at.counts(group)
+
+    # -- grouping by a matrix axis -------------------------------------------------------------
+
+    def grouping_of(self, batch_id: int) -> str | None:
+        batch = self._batch_by_id.get(batch_id)
+        return batch.grouped_by if batch is not None else None
+
+    def set_grouping(self, batch_id: int, axis: str | None) -> None:
+        """Groups the batch by the axis with this key, or ungroups it (None). The rows of
+        every batch after it move, so the observer hears of a reset, as for a filter."""
+        batch = self._batch_by_id.get(batch_id)
+        if batch is None or batch.grouped_by == axis:
+            return
+        if axis is not None and batch.axis(axis) is None:
+            raise ValueError(f"Batch {batch_id} has no axis {axis!r}.")
+        if batch.batch_id not in self._at.spans:
+            batch.grouped_by = axis  # nothing of it shows: its rows follow when they do
+            return
+        self._observer.about_to_reset()
+        batch.grouped_by = axis
+        self._rows = self._visible_rows()
+        self._reindex()
+        self._observer.reset_done()
+
     # -- loading and filtering -----------------------------------------------------------------
 
     def reload(self, records: Iterable[DraftRecord]) -> None:
         """Replaces everything with `records`, which come grouped by batch, newest first."""
         previous = self._tiles
+        grouping = {b.batch_id: b.grouped_by for b in self._batches if b.grouped_by}
         batches: list[Batch] = []
         tiles: dict[int, Tile] = {}
         batch: Batch | None = None
@@ -164,6 +165,11 @@ class GridState:
                 tile.started_at, tile.retry_at = old.started_at, old.retry_at
             batch.tiles.append(tile)
             tiles[draft.id] = tile
+        for batch in batches:
+            if batch.axes:
+                batch.share_slot_values()
+                kept = grouping.get(batch.batch_id)
+                batch.grouped_by = kept if batch.axis(kept) is not None else None
         live = {tile.draft_id for tile in tiles.values() if tile.status in _LIVE}
         self._observer.about_to_reset()
         self._batches = batches
@@ -184,46 +190,22 @@ class GridState:
             return
         self._observer.about_to_reset()
         self._filter = draft_filter
-        self._needle = draft_filter.text.strip().casefold()
+        self._needle = draft_filter.needle
         self._rows = self._visible_rows()
         self._reindex()
         self._observer.reset_done()
 
     def _accepts(self, batch: Batch, tile: Tile) -> bool:
-        if tile.deleted or (self._needle and self._needle not in self._searched(batch, tile)):
-            return False
-        mode = self._filter.mode
-        if mode == FilterMode.PICKS:
-            return tile.flag == Flag.PICK
-        if mode == FilterMode.MIN_RATING:
-            return tile.rating >= self._filter.min_rating
-        if mode == FilterMode.HIDE_REJECTS:
-            return tile.flag != Flag.REJECT
-        return True
+        return self._filter.accepts(self._needle, batch, tile)
 
-    @staticmethod
-    def _searched(batch: Batch, tile: Tile) -> str:
-        if tile.own_prompt is None:
-            return batch.folded
-        return f"{tile.own_prompt.casefold()} {batch.folded}"
-
-    def _visible_rows(self) -> list[Batch | Tile]:
-        rows: list[Batch | Tile] = []
+    def _visible_rows(self) -> list[Row]:
+        rows: list[Row] = []
         for batch in self._batches:
-            visible = [tile for tile in batch.tiles if self._accepts(batch, tile)]
-            if visible:
-                rows.append(batch)
-                rows.extend(visible)
+            rows.extend(batch_rows(batch, self._accepts))
         return rows
 
     def _reindex(self) -> None:
-        self._tile_rows = {}
-        self._header_rows = {}
-        for row, item in enumerate(self._rows):
-            if isinstance(item, Tile):
-                self._tile_rows[item.draft_id] = row
-            else:
-                self._header_rows[item.batch_id] = row
+        self._at.rebuild(self._rows, self._batch_by_id)
 
     # -- culling edits, already written to the library -----------------------------------------
 
@@ -249,61 +231,65 @@ class GridState:
         """Shows, hides or repaints one tile after an edit that the filter may care about."""
         batch = self._batch_by_id[tile.batch_id]
         wanted = self._accepts(batch, tile)
-        shown = tile.draft_id in self._tile_rows
-        if wanted and not shown:
-            self._show_tile(batch, tile)
-        elif shown and not wanted:
-            self._hide_tile(batch, tile)
+        shown = tile.draft_id in self._at.tiles
+        if wanted != shown:
+            self._sync_batch(batch)
         elif shown:
             self._changed(tile, aspect)
         if header:
+            self._at.count_groups(batch)  # a draft hidden already still leaves its group's total
             self._changed_header(batch)
+        if wanted != shown or header:
+            self._changed_group(batch, tile)
 
     def _batch_start(self, batch: Batch) -> int:
         """The row where this batch's header is, or would go if it became visible."""
         position = self._batches.index(batch)
         for older in self._batches[position:]:
-            row = self._header_rows.get(older.batch_id)
+            row = self._at.headers.get(older.batch_id)
             if row is not None:
                 return row
         return len(self._rows)
 
-    def _show_tile(self, batch: Batch, tile: Tile) -> None:
-        header_row = self._header_rows.get(batch.batch_id)
-        if header_row is None:
-            self._insert(self._batch_start(batch), [batch, tile])
-            return
-        before = 0
-        for other in batch.tiles:
-            if other is tile:
-                break
-            before += other.draft_id in self._tile_rows
-        self._insert(header_row + 1 + before, [tile])
+    def _sync_batch(self, batch: Batch) -> None:
+        """Brings the batch's rows up to date after one of its drafts came, went, or was shown
+        or hidden: what changed is one run of rows (a tile, with its sub-header or header
+        when it is their first or last), inserted or removed where it belongs."""
+        span = self._at.spans.get(batch.batch_id)
+        if span is None:
+            start = end = self._batch_start(batch)
+        else:
+            start, end = span
+        old, new = self._rows[start:end], batch_rows(batch, self._accepts)
+        same, tail = changed_run(old, new)
+        if len(old) - same - tail > 0:
+            first, last = start + same, start + len(old) - tail - 1
+            self._observer.rows_about_to_be_removed(first, last)
+            del self._rows[first : last + 1]
+            self._reindex()
+            self._observer.rows_removed()
+        if len(new) - same - tail > 0:
+            self._insert(start + same, new[same : len(new) - tail])
 
-    def _hide_tile(self, batch: Batch, tile: Tile) -> None:
-        row = self._tile_rows[tile.draft_id]
-        last_of_batch = not any(
-            other is not tile and other.draft_id in self._tile_rows for other in batch.tiles
-        )
-        first = self._header_rows[batch.batch_id] if last_of_batch else row
-        self._observer.rows_about_to_be_removed(first, row)
-        del self._rows[first : row + 1]
-        self._reindex()
-        self._observer.rows_removed()
-
-    def _insert(self, row: int, items: list[Batch | Tile]) -> None:
+    def _insert(self, row: int, items: list[Row]) -> None:
         self._observer.rows_about_to_be_inserted(row, row + len(items) - 1)
         self._rows[row:row] = items
         self._reindex()
         self._observer.rows_inserted()
 
     def _changed(self, tile: Tile, aspect: RowAspect) -> None:
-        row = self._tile_rows.get(tile.draft_id)
+        row = self._at.tiles.get(tile.draft_id)
         if row is not None:
             self._observer.row_changed(row, aspect)
 
     def _changed_header(self, batch: Batch) -> None:
-        row = self._header_rows.get(batch.batch_id)
+        row = self._at.headers.get(batch.batch_id)
+        if row is not None:
+            self._observer.header_changed(row)
+
+    def _changed_group(self, batch: Batch, tile: Tile) -> None:
+        """The tile's sub-header counts it: say so when the tile came, went or was trashed."""
+        row = self._at.group_of(batch, tile)
         if row is not None:
             self._observer.header_changed(row)
 
@@ -351,9 +337,7 @@ class GridState:
         )
         self._batches.insert(position, batch)
         self._batch_by_id[batch.batch_id] = batch
-        visible = [tile for tile in batch.tiles if self._accepts(batch, tile)]
-        if visible:
-            self._insert(self._batch_start(batch), [batch, *visible])
+        self._sync_batch(batch)
         if live:
             self._observer.live_changed()
 
@@ -386,11 +370,15 @@ class GridState:
         )
 
     def _add_sibling(self, batch: Batch, original: Tile, draft_id: int) -> Tile:
-        """A second image from one response goes right after its slot's last tile."""
+        """A second image from one response goes right after its slot's last tile, under its
+        slot's sub-header when the batch is grouped."""
         sibling = original.sibling(draft_id)
         position = max(i for i, other in enumerate(batch.tiles) if other.slot == original.slot)
         batch.tiles.insert(position + 1, sibling)
         self._tiles[draft_id] = sibling
         if self._accepts(batch, sibling):
-            self._show_tile(batch, sibling)
+            self._sync_batch(batch)
+        else:
+            self._at.count_groups(batch)
+        self._changed_group(batch, sibling)
         return sibling

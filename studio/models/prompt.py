@@ -15,7 +15,9 @@ from studio.core.domain import ReferenceImage
 from studio.core.engine import BatchSpec
 from studio.core.gemini import ReferenceError, load_reference
 from studio.core.library import DraftRecord, Library, LibraryError
+from studio.core.matrix import Expansion
 from studio.core.money import noted, priced, usd
+from studio.models.jobs import JOB_OFFER_SLOTS
 from studio.models.tasks import TaskRunner
 
 COUNT_RANGE = (1, 200)
@@ -57,6 +59,8 @@ class PromptModel(QObject):
         self.history: list[str] = []
         self.remaining_budget_usd: float | None = None
         self.billed = True  # False while the offline sandbox answers: nothing is billed
+        self.wildcards: Path | None = None  # the folder `__name__` wildcards are read from
+        self.as_job = False  # the user's choice; it applies while a job is offered
 
     @property
     def catalog(self) -> Catalog:
@@ -106,6 +110,11 @@ class PromptModel(QObject):
         # Called on every status tick while images stream; only a new value is news.
         if remaining != self.remaining_budget_usd:
             self.remaining_budget_usd = remaining
+            self.changed.emit()
+
+    def set_as_job(self, as_job: bool) -> None:
+        if as_job != self.as_job:
+            self.as_job = as_job
             self.changed.emit()
 
     def set_billed(self, billed: bool) -> None:
@@ -166,17 +175,50 @@ class PromptModel(QObject):
 
     # -- derived -------------------------------------------------------------------------------
 
+    def expansion(self) -> Expansion | None:
+        """The drafts the prompt stands for; None while it cannot be expanded (the reason is
+        `problem_with_request`)."""
+        try:
+            return self.spec().expansion()
+        except ValueError:
+            return None
+
+    @property
+    def job_offered(self) -> bool:
+        """A batch big enough that half price is worth waiting for (a job also takes more
+        drafts than a live batch)."""
+        try:
+            slots = len(self._spec(batch_job=True).expansion().slots)
+        except ValueError:
+            return False
+        return slots >= JOB_OFFER_SLOTS
+
+    @property
+    def sends_job(self) -> bool:
+        return self.as_job and self.job_offered
+
     @property
     def unit_price(self) -> float:
-        return self.spec_of_model.price(self.size)
+        return self.spec_of_model.price(self.size, batch=self.sends_job)
 
     def cost_text(self) -> str:
-        text = priced(self.count, self.unit_price, self.billed)
+        """ "3 × 3 combinations × 4 = 36 drafts · 36 × $0.0336 = $1.21" """
+        expansion = self.expansion()
+        slots = len(expansion.slots) if expansion is not None else self.count
+        text = priced(slots, self.unit_price, self.billed)
+        if expansion is not None and expansion.is_matrix:
+            text = f"{expansion.summary()} · {text}"
+        if self.sends_job:
+            text += " as a batch job (half price)"
         if self.remaining_budget_usd is not None:
             text += f" · budget left {usd(self.remaining_budget_usd)}"
         return noted(text, self.billed)
 
     def spec(self) -> BatchSpec:
+        """What Generate sends: live, or as a batch job when that is chosen and offered."""
+        return self._spec(batch_job=self.sends_job)
+
+    def _spec(self, *, batch_job: bool) -> BatchSpec:
         return BatchSpec(
             prompt=self.prompt,
             model=self.model_id,
@@ -185,6 +227,8 @@ class PromptModel(QObject):
             count=self.count,
             seed=self.seed,
             references=tuple(self.references),
+            wildcards=self.wildcards,
+            batch_job=batch_job,
         )
 
     def problem_with_request(self) -> str | None:

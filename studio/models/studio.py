@@ -30,6 +30,7 @@ from studio.core.library import DraftRecord, Library, LibraryError
 from studio.core.logs import where_details_are
 from studio.core.settings import Settings
 from studio.models.engine_thread import EngineThread
+from studio.models.jobs import JobsModel
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ class StudioModel(QObject):
         self._stats_timer = QTimer(self)
         self._stats_timer.setInterval(250)
         self._stats_timer.timeout.connect(self._tick)
+        self.jobs = JobsModel(library, self.in_engine, self._posted.emit)
+        self.jobs.refused.connect(lambda text: self.notice.emit("jobs", text, ""))
 
     @property
     def stats(self) -> EngineStats:
@@ -149,13 +152,14 @@ class StudioModel(QObject):
             log.info("engine started on %s", "the offline sandbox" if sandbox else "Gemini")
             self.sandbox = sandbox
             self.backend_changed.emit(sandbox)
+            self.jobs.resume()
         if self._started is not None and not self._started.done():
             self._started.set_result(None)
         self._tick()
 
     # -- actions -------------------------------------------------------------------------------
 
-    def _in_engine(self, what: str, action: Callable[[JobEngine], object]) -> None:
+    def in_engine(self, what: str, action: Callable[[JobEngine], object]) -> None:
         """Runs an engine action on its thread; a failure becomes one sentence in the banner."""
 
         def guarded() -> None:
@@ -183,9 +187,17 @@ class StudioModel(QObject):
             spec.validate(self.catalog)
         except CatalogError as exc:
             raise ValueError(str(exc)) from None
-        self._in_engine("Queuing the batch", lambda engine: engine.submit(spec))
-        self._batch_total += spec.count
+        self.in_engine("Queuing the batch", lambda engine: engine.submit(spec))
+        self._batch_total += len(spec.expansion().slots)
         self._tick()
+
+    def send_as_job(self, spec: BatchSpec) -> None:
+        """The batch as a Batch API job: half price, its tiles wait until the job has run."""
+        try:
+            spec.validate(self.catalog)
+        except CatalogError as exc:
+            raise ValueError(str(exc)) from None
+        self.jobs.submit(spec)
 
     def derive(self, order: DeriveOrder, images: int) -> None:
         """Refine, edit or vary: the parents' images are read on the engine's thread, and a
@@ -197,15 +209,20 @@ class StudioModel(QObject):
         verb = {Derivation.REFINE: "Refining", Derivation.EDIT: "Editing"}.get(
             order.kind, "Varying"
         )
-        self._in_engine(verb, plan_and_queue)
+        self.in_engine(verb, plan_and_queue)
         self._batch_total += images
         self._tick()
 
     def stop(self) -> None:
-        self._in_engine("Stopping", lambda engine: engine.cancel_all())
+        self.in_engine("Stopping", lambda engine: engine.cancel_all())
 
     def cancel_batch(self, batch_id: int) -> None:
-        self._in_engine("Stopping the batch", lambda engine: engine.cancel_batch(batch_id))
+        """A batch sent as a job stops by cancelling its job."""
+        job = next((job for job in self.jobs.jobs if job.batch_id == batch_id), None)
+        if job is not None and not job.state.finished:
+            self.jobs.cancel(job.id)
+            return
+        self.in_engine("Stopping the batch", lambda engine: engine.cancel_batch(batch_id))
 
     def retry(self, draft_id: int) -> None:
         def rebuild(draft: DraftRecord) -> GenerationRequest:
@@ -213,12 +230,12 @@ class StudioModel(QObject):
             # reference images and, for derived work, the same stored turns.
             return rebuild_request(self.library, draft)
 
-        self._in_engine("Retrying", lambda engine: engine.retry(draft_id, rebuild))
+        self.in_engine("Retrying", lambda engine: engine.retry(draft_id, rebuild))
         self._batch_total += 1
         self._tick()
 
     def resume(self) -> None:
-        self._in_engine("Resuming", lambda engine: engine.resume())
+        self.in_engine("Resuming", lambda engine: engine.resume())
 
     def apply_settings(self, settings: Settings) -> None:
         self.catalog = catalog = settings.catalog()
@@ -229,7 +246,7 @@ class StudioModel(QObject):
             engine.set_max_concurrency(settings.max_concurrency)
             engine.set_budgets(settings.session_budget_usd, settings.daily_budget_usd)
 
-        self._in_engine("Applying the settings", apply)
+        self.in_engine("Applying the settings", apply)
         self._tick()
 
     def switch_backend(self, backend: ImageBackend, *, sandbox: bool) -> None:
@@ -244,9 +261,10 @@ class StudioModel(QObject):
                 engine.resume()
             self._thread.loop.create_task(old.aclose())
 
-        self._in_engine("Switching the service", switch)
+        self.in_engine("Switching the service", switch)
         self.sandbox = sandbox
         self.backend_changed.emit(sandbox)
+        self.jobs.resume()
 
     async def aclose(self) -> None:
         if self._closed:
@@ -269,6 +287,7 @@ class StudioModel(QObject):
 
     async def _close_engine(self) -> None:
         engine = self.engine
+        await self.jobs.stop()
         if engine is not None:
             await engine.aclose()
             await engine.backend.aclose()

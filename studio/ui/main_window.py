@@ -26,11 +26,13 @@ from studio.ui.compare import CompareView
 from studio.ui.culling_actions import CullingActions
 from studio.ui.current_draft import CurrentDraft
 from studio.ui.derive_panel import DerivePanel
+from studio.ui.desktop_notice import DesktopNotice
 from studio.ui.first_run import FirstRunPanel
 from studio.ui.focus import FocusFlow
 from studio.ui.grid import GridPage
 from studio.ui.grid_actions import GridActions
 from studio.ui.inspector import Inspector
+from studio.ui.jobs_section import JobsSection
 from studio.ui.lineage_actions import LineageActions
 from studio.ui.loupe import Loupe
 from studio.ui.notices import Notices
@@ -55,7 +57,9 @@ class MainWindow(QMainWindow):
         self.exporter = ExportModel(services.library, services.tasks, presets, self)
         self.dialogs = WindowDialogs(self, services, self.exporter)
 
-        self.prompt_panel = PromptPanel(services.prompt)
+        self.jobs_section = JobsSection(services.studio.jobs)
+        self.desktop_notice = DesktopNotice(self)
+        self.prompt_panel = PromptPanel(services.prompt, below=self.jobs_section)
         self.banner = Banner()
         self.notices = Notices(self.banner, services, self.open_settings)
         grid_page = GridPage(services.drafts)
@@ -138,6 +142,7 @@ class MainWindow(QMainWindow):
         services.keys.key_changed.connect(self._key_changed)
         self.welcome.sandbox_chosen.connect(lambda: self.pages.setCurrentIndex(_GRID))
         services.culling.draft_changed.connect(self._draft_changed)
+        studio.jobs.arrived.connect(self._job_arrived)
         services.settings.changed.connect(self._settings_changed)
         self.compare.flag_requested.connect(lambda i, f: services.culling.set_flag([i], f))
         self.compare.rating_requested.connect(lambda i, r: services.culling.set_rating([i], r))
@@ -215,8 +220,12 @@ class MainWindow(QMainWindow):
         if problem:
             self.notices.warn(problem)
             return
+        as_job = services.prompt.sends_job
         try:
-            services.studio.generate(services.prompt.spec())
+            if as_job:
+                services.studio.send_as_job(services.prompt.spec())
+            else:
+                services.studio.generate(services.prompt.spec())
         except ValueError as exc:
             self.notices.warn(str(exc))
             return
@@ -231,10 +240,17 @@ class MainWindow(QMainWindow):
         )
         self.pages.setCurrentIndex(_GRID)
         self.grid.scrollToTop()
-        self.prompt_panel.set_running(True)
+        if not as_job:  # Stop ends live work; a job has its own Cancel
+            self.prompt_panel.set_running(True)
 
     def stop(self) -> None:
         self.services.studio.stop()
+
+    def _job_arrived(self, job_id: int, images: int) -> None:
+        noun = "image" if images == 1 else "images"
+        text = f"Batch job {job_id} has run: {images} {noun} arrived."
+        self.notices.tell(text)
+        self.desktop_notice.show("Draft Studio", text)
 
     def _stats_changed(self) -> None:
         studio = self.services.studio

@@ -11,6 +11,7 @@ from PySide6.QtGui import (
     QFont,
     QIcon,
     QKeyEvent,
+    QPalette,
     QPixmap,
 )
 from PySide6.QtWidgets import (
@@ -107,7 +108,8 @@ class PromptPanel(QWidget):
     generate_requested = Signal()
     stop_requested = Signal()
 
-    def __init__(self, model: PromptModel) -> None:
+    def __init__(self, model: PromptModel, below: QWidget | None = None) -> None:
+        """`below`: shown under Generate (the Jobs section)."""
         super().__init__()
         self.model = model
         self.setMinimumWidth(300)
@@ -215,6 +217,22 @@ class PromptPanel(QWidget):
         self.problem.setStyleSheet("color: #E5A23B;")
         layout.addWidget(self.cost)
         layout.addWidget(self.problem)
+        self.as_job = QCheckBox("Send as &batch job · half price")
+        self.as_job.setAccessibleName("Send as batch job (half price, results within 24 h)")
+        self.as_job.setToolTip(
+            "Google's Batch API runs the drafts at half the price, usually within the hour; "
+            "their tiles fill in when the job has run, also after a restart"
+        )
+        self.as_job.toggled.connect(model.set_as_job)
+        self.job_hint = QLabel("Results within 24 hours, usually much sooner.")
+        muted = self.job_hint.palette()
+        muted.setColor(
+            QPalette.ColorRole.WindowText, muted.color(QPalette.ColorRole.PlaceholderText)
+        )
+        self.job_hint.setPalette(muted)
+        self.job_hint.setIndent(22)  # under the check box's text, not its box
+        layout.addWidget(self.as_job)
+        layout.addWidget(self.job_hint)
 
         buttons = QHBoxLayout()
         self.generate = QPushButton("Generate")
@@ -236,6 +254,8 @@ class PromptPanel(QWidget):
         buttons.addWidget(self.generate, 3)
         buttons.addWidget(self.stop, 1)
         layout.addLayout(buttons)
+        if below is not None:
+            layout.addWidget(below)
 
         model.changed.connect(self.refresh)
         self.refresh()
@@ -288,6 +308,10 @@ class PromptPanel(QWidget):
         self.problem.setText(problem or "")
         self.problem.setVisible(bool(problem))
         self.generate.setEnabled(bool(model.prompt.strip()) and problem is None)
+        self.as_job.setVisible(model.job_offered)
+        self.job_hint.setVisible(model.job_offered)
+        self.as_job.setChecked(model.as_job)
+        self.generate.setText("Send batch job" if model.sends_job else "Generate")
         if self._history_words.stringList() != model.history:
             self._history_words.setStringList(model.history)
 

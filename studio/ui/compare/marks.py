@@ -64,11 +64,14 @@ def status_text(draft: DraftRecord) -> str:
         SlotStatus.RETRYING: "Retrying…",
         SlotStatus.CANCELLED: "Cancelled",
         SlotStatus.INTERRUPTED: "Interrupted",
+        SlotStatus.SUBMITTED: "In a batch job",
     }[status]
 
 
 def status_word(status: SlotStatus) -> str:
     """One word for a placeholder that has a fuller status line next to it."""
+    if status is SlotStatus.SUBMITTED:
+        return "In batch job"
     return "" if status is SlotStatus.SUCCEEDED else status.value.capitalize()
 
 

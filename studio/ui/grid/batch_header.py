@@ -1,6 +1,6 @@
 """A batch's header row: the prompt, its details, a rule, and the batch's actions as small
-pills on the right (Stop, Retry N, Select all). The delegate paints it; the grid view asks
-which action is under the mouse."""
+pills on the right (Group: … ▾ for a prompt matrix, Stop, Retry N, Select all). The
+delegate paints it; the grid view asks which action is under the mouse."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ ACTION_TIPS = {
     BatchAction.STOP: "Stop this batch's queued and running drafts",
     BatchAction.RETRY: "Send this batch's failed, blocked and cancelled drafts again",
     BatchAction.SELECT: "Select every draft of this batch the grid shows",
+    BatchAction.GROUP: "Show this batch's drafts under one heading per value of a prompt axis",
 }
 
 
@@ -60,6 +61,12 @@ def place_actions(
         right -= width + _PILL_GAP
     placed.reverse()
     return placed
+
+
+def action_area(
+    index: QModelIndex | QPersistentModelIndex, rect: QRectF, font: QFont, action: BatchAction
+) -> QRectF | None:
+    return next((p.area for p in place_actions(index, rect, font) if p.action == action), None)
 
 
 def action_at(
@@ -114,11 +121,14 @@ def paint_header(
         y = round(line.center().y()) + 0.5
         painter.drawLine(QPointF(rule_start, y), QPointF(line.right(), y))
 
+    # A batch shown grouped says so in ink, as a pressed toggle would.
+    grouped = item_data(index, Role.GroupedByRole) is not None
     for action in placed:
         lit = action.action == hovered
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tones.outline if lit else tones.chip)
         radius = action.area.height() / 2
         painter.drawRoundedRect(action.area, radius, radius)
-        painter.setPen(tones.ink if lit else tones.muted)
+        on = grouped and action.action == BatchAction.GROUP
+        painter.setPen(tones.ink if lit or on else tones.muted)
         painter.drawText(action.area, Qt.AlignmentFlag.AlignCenter, action.label)

@@ -30,28 +30,22 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QToolTip, QWidget
 from studio.core.domain import SlotStatus
 from studio.models.draft_list import DraftListModel, Role, RowKind, item_data
 from studio.models.draft_rows import BatchAction
-from studio.ui.grid.batch_header import ACTION_TIPS, action_at
+from studio.ui.grid.batch_header import ACTION_TIPS, action_area, action_at
+from studio.ui.grid.navigation import JustifiedNavigation
 from studio.ui.grid.tile_actions import TILE_ACTION_TIPS, TileAction, tile_action_at
 from studio.ui.grid.tile_delegate import MAX_TILE_SIZE, MIN_TILE_SIZE, TileDelegate
 
 ZOOM_STEPS = (96, 128, 160, 192, 240, 288, 384)
-_Move = QAbstractItemView.CursorAction
-_FORWARD = frozenset(
-    {
-        _Move.MoveNext,
-        _Move.MovePageDown,
-        _Move.MoveEnd,
-        _Move.MoveHome,  # lands on the first header, so the first tile is after it
-    }
-)
 EMPTY_HINT = "Type an idea and press Ctrl+Enter. Drafts are cheap: ask for 24."
 NO_MATCH_HINT = "No drafts match this filter."
 
 
-class GridView(QListView):
+class GridView(JustifiedNavigation):
     tile_size_changed = Signal(int)
     batch_action = Signal(int, str)  # batch id, BatchAction: a header pill was clicked
     tile_action = Signal(int, str, QPoint)  # draft id, TileAction, where (for the menu)
+    # batch id, and where on the screen its "Group: … ▾" pill's menu should open
+    group_menu_requested = Signal(int, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,7 +73,6 @@ class GridView(QListView):
         self.setItemDelegate(self._delegate)
         self._kept_selection: list[int] = []
         self._kept_current: int | None = None
-        self._column: tuple[int, int] | None = None  # x Up/Down keep to, and on which row
 
         self.zoom_in_action = QAction("Larger tiles", self)
         # Ctrl+= as well: on many layouts "+" needs Shift, which Ctrl++ alone never matches.
@@ -206,71 +199,37 @@ class GridView(QListView):
             self.scrollTo(model.index(current))
         self._kept_selection, self._kept_current = [], None
 
-    # -- behaviour -----------------------------------------------------------------------------
-
-    def keyboardSearch(self, search: str) -> None:
-        """Off: letters are culling keys (P, X, U), and the tiles have no names to search."""
-
-    def moveCursor(
-        self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier
-    ) -> QModelIndex:
-        current = self.currentIndex()
-        if current.isValid() and cursorAction in (_Move.MoveLeft, _Move.MoveRight):
-            # Lines end where the pictures' widths make them end: Left and Right read the
-            # grid as text, on to the next line's first tile and back.
-            step = 1 if cursorAction == _Move.MoveRight else -1
-            return self._tile_from(current.row(), step) or current
-        if current.isValid() and cursorAction in (_Move.MoveUp, _Move.MoveDown):
-            return self._line_step(current, 1 if cursorAction == _Move.MoveDown else -1)
-        target = super().moveCursor(cursorAction, modifiers)
-        if not target.isValid() or item_data(target, Role.KindRole) != RowKind.HEADER:
-            return target
-        # A header cannot hold the cursor: step over it in the direction of the key, or the
-        # other way at the very top (Home, Page Up).
-        step = 1 if cursorAction in _FORWARD else -1
-        tile = self._tile_from(target.row(), step) or self._tile_from(target.row(), -step)
-        return tile if tile is not None else current
-
-    def _tile_from(self, row: int, step: int) -> QModelIndex | None:
-        model = self.model()
-        row += step
-        while 0 <= row < model.rowCount():
-            index = model.index(row, 0)
-            if item_data(index, Role.KindRole) != RowKind.HEADER:
-                return index
-            row += step
-        return None
-
-    def _line_step(self, current: QModelIndex, step: int) -> QModelIndex:
-        """The tile of the line above or below that lies under the cursor's column. The
-        column is kept while Up and Down follow each other, so that crossing a line of
-        wide tiles and coming back lands where the move started."""
-        here = self.visualRect(current)
-        x = here.center().x()
-        if self._column is not None and self._column[1] == current.row():
-            x = self._column[0]
-        model = self.model()
-        best, best_distance, line_top = current, None, None
-        row = current.row() + step
-        while 0 <= row < model.rowCount():
-            index = model.index(row, 0)
-            row += step
-            if item_data(index, Role.KindRole) == RowKind.HEADER:
-                continue  # headers sit on a line of their own
-            rect = self.visualRect(index)
-            if rect.top() == here.top():
-                continue
-            if line_top is None:
-                line_top = rect.top()
-            elif rect.top() != line_top:
-                break
-            distance = max(rect.left() - x, x - rect.right(), 0)
-            if best_distance is None or distance < best_distance:
-                best, best_distance = index, distance
-        self._column = (x, best.row())
-        return best
-
     # -- batch header actions ------------------------------------------------------------------
+
+    def open_group_menu(self, batch_id: int) -> None:
+        """Asks for the batch's grouping menu, under its pill (or its header's start when the
+        pill is out of sight)."""
+        model = self.draft_model()
+        row = model.header_row_of(batch_id) if model is not None else None
+        if model is None or row is None:
+            return
+        index = model.index(row, 0)
+        rect = QRectF(self.visualRect(index))
+        area = action_area(index, rect, self.font(), BatchAction.GROUP) or rect
+        corner = QPoint(round(area.left()), round(area.bottom()) + 2)
+        self.group_menu_requested.emit(batch_id, self.viewport().mapToGlobal(corner))
+
+    def set_grouping(self, batch_id: int, axis: str | None) -> None:
+        """Groups or ungroups a batch, its header staying where it was on the screen: the
+        rows are built anew, which would otherwise leave the view wherever Qt puts it."""
+        model = self.draft_model()
+        if model is None or model.grouping_of(batch_id) == axis:
+            return
+        row = model.header_row_of(batch_id)
+        before = self.visualRect(model.index(row, 0)).top() if row is not None else None
+        model.set_grouping(batch_id, axis)
+        row = model.header_row_of(batch_id)
+        if before is None or row is None:
+            return
+        self.doItemsLayout()  # the header's new place, now rather than on the next paint
+        after = self.visualRect(model.index(row, 0)).top()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + after - before)
 
     def _action_at(self, pos: QPoint) -> tuple[QModelIndex, BatchAction | TileAction | None]:
         """The header pill or tile button at `pos`, if any, and the row it belongs to."""
@@ -278,9 +237,10 @@ class GridView(QListView):
         if not index.isValid():
             return index, None
         rect = QRectF(self.visualRect(index))
-        if item_data(index, Role.KindRole) == RowKind.HEADER:
+        kind = item_data(index, Role.KindRole)
+        if kind == RowKind.HEADER:
             return index, action_at(index, rect, self.font(), QPointF(pos))
-        if item_data(index, Role.StatusRole) != SlotStatus.SUCCEEDED:
+        if kind != RowKind.TILE or item_data(index, Role.StatusRole) != SlotStatus.SUCCEEDED:
             return index, None
         return index, tile_action_at(rect, QPointF(pos))
 
@@ -321,7 +281,9 @@ class GridView(QListView):
             super().mouseReleaseEvent(e)
             return
         e.accept()
-        if isinstance(action, BatchAction):
+        if action == BatchAction.GROUP:
+            self.open_group_menu(int(item_data(index, Role.BatchIdRole)))
+        elif isinstance(action, BatchAction):
             self.batch_action.emit(int(item_data(index, Role.BatchIdRole)), action.value)
         else:
             self.tile_action.emit(int(item_data(index, Role.DraftIdRole)), action.value, pos)

@@ -25,6 +25,7 @@ from studio.models.draft_list import Role, RowKind, item_data
 from studio.models.draft_rows import BatchAction
 from studio.models.grid_geometry import GridFrame
 from studio.ui.grid.batch_header import paint_header
+from studio.ui.grid.group_header import group_height, paint_group
 from studio.ui.grid.lineage_badge import paint_lineage
 from studio.ui.grid.tile_actions import (
     BADGE_INSET,
@@ -121,7 +122,8 @@ def _star(centre: QPointF, radius: float) -> QPainterPath:
 
 class TileDelegate(QStyledItemDelegate):
     """Tiles take the size the model's layout gives them, which fills each line exactly;
-    headers take the whole width, which makes QListView's flow wrap around them."""
+    headers and sub-headers take the whole width, which makes QListView's flow wrap around
+    them."""
 
     def __init__(self, view: QListView) -> None:
         super().__init__(view)
@@ -159,8 +161,11 @@ class TileDelegate(QStyledItemDelegate):
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
-        if item_data(index, Role.KindRole) == RowKind.HEADER:
+        kind = item_data(index, Role.KindRole)
+        if kind == RowKind.HEADER:
             return QSize(self.frame().room, self._header_height(option, index.row()))
+        if kind == RowKind.GROUP:
+            return QSize(self.frame().room, group_height(option.font))
         size = item_data(index, Qt.ItemDataRole.SizeHintRole)
         return size if isinstance(size, QSize) else QSize(self._tile_size, self._tile_size)
 
@@ -173,10 +178,13 @@ class TileDelegate(QStyledItemDelegate):
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         tones = self._tones_for(option.palette)
-        if item_data(index, Role.KindRole) == RowKind.HEADER:
+        kind = item_data(index, Role.KindRole)
+        if kind == RowKind.HEADER:
             hovered = self.hovered_action if index.row() == self.hovered_row else None
             pill = hovered if isinstance(hovered, BatchAction) else None
             paint_header(painter, index, QRectF(option.rect), option.font, tones, pill)
+        elif kind == RowKind.GROUP:
+            paint_group(painter, index, QRectF(option.rect), option.font, tones)
         else:
             self._paint_tile(painter, option, index, tones)
         painter.restore()
@@ -264,7 +272,12 @@ class TileDelegate(QStyledItemDelegate):
         inner: QRectF,
     ) -> None:
         colour = tones.status(status)
-        waiting = status in (SlotStatus.QUEUED, SlotStatus.CANCELLED, SlotStatus.INTERRUPTED)
+        waiting = status in (
+            SlotStatus.QUEUED,
+            SlotStatus.SUBMITTED,
+            SlotStatus.CANCELLED,
+            SlotStatus.INTERRUPTED,
+        )
         outline = QColor(tones.outline if status != SlotStatus.FAILED else colour)
         pen = QPen(outline, 1.2)
         if waiting:

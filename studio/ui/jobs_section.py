@@ -88,6 +88,9 @@ class JobsSection(QFrame):
 
     def refresh(self) -> None:
         for row in self.rows:
+            # Out of the section now, gone later: a row being clicked may still be on the stack.
+            self._rows.removeWidget(row)
+            row.setParent(None)
             row.deleteLater()
         now = time.time()
         unfinished = [job for job in self._jobs.jobs if not job.done]

@@ -93,11 +93,12 @@ async def build_services(
 
 
 def _read_all(drafts: DraftListModel, library: Library) -> None:
-    """The first full read. Damage deeper in the file than opening reads shows here, and is
-    told as a library that cannot be opened."""
+    """The first read (of a large library, its newest batches: the rest follow once the
+    window is up). Damage deeper in the file than opening reads shows here, and is told as a
+    library that cannot be opened."""
     try:
         with classified(library.root, sqlite_only=True):
-            drafts.reload()
+            drafts.reload(first_screen=True)
     except LibraryOpenError:
         with suppress(sqlite3.Error):  # closing meets the same damage, and closes anyway
             library.close()

@@ -368,3 +368,37 @@ def test_a_derived_batch_streamed_in_is_titled_from_its_parents(library, state):
     varied = derived_batch(library, Derivation.VARY, [library.get(draft.id)] * 1, None)
     state.apply(BatchQueued(varied[0].batch_id, tuple(varied)))
     assert state.batch(varied[0].batch_id).title() == f"Varied draft {draft.id}"
+
+
+def test_the_rest_of_a_large_library_comes_below_its_first_screen(library, state, observer):
+    """The first screen reads the newest batches; the older ones are added at the end, where
+    no row above them moves, and the filter applies to them as to the rest."""
+    oldest = library.create_batch(record("a red kite", 3))
+    older = library.create_batch(record("a blue kite", 2))
+    newest = library.create_batch(record("neon koi", 4))
+    cutoff = library.first_batches_cutoff(3)
+    assert cutoff == newest[0].batch_id  # four drafts are more than three
+    assert library.first_batches_cutoff(9) is None  # the whole library is no more than that
+
+    state.reload(library.list_drafts(include_deleted=True, from_batch=cutoff))
+    assert shape(state) == [("header", newest[0].batch_id), *[("tile", d.id) for d in newest]]
+    state.set_filter(DraftFilter(text="kite"))
+    assert state.row_count == 0
+    observer.take()
+
+    state.extend_older(library.list_drafts(include_deleted=True, before_batch=cutoff))
+    assert observer.take() == [("insert", 0, 6, 0), ("inserted", 7)]
+    state.set_filter(DraftFilter())
+    assert shape(state) == [
+        ("header", newest[0].batch_id),
+        *[("tile", d.id) for d in newest],
+        ("header", older[0].batch_id),
+        *[("tile", d.id) for d in older],
+        ("header", oldest[0].batch_id),
+        *[("tile", d.id) for d in oldest],
+    ]
+    observer.take()
+    # Read twice (a reload came in between): nothing is added again.
+    state.extend_older(library.list_drafts(include_deleted=True, before_batch=cutoff))
+    assert state.row_count == 12
+    assert observer.take() == []

@@ -3,6 +3,7 @@ roles, thumbnails, the clock's ticker and drags to other apps."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,8 +23,9 @@ from PySide6.QtGui import QPixmap
 
 from studio.core.domain import Flag, SlotStatus
 from studio.core.engine.events import EngineEvent
-from studio.core.library import Library, LibraryError
+from studio.core.library import DraftRecord, Library, LibraryError
 from studio.core.library.files import THUMB_EDGE
+from studio.core.library.opening import classified
 from studio.models.draft_rows import Batch, Tile
 from studio.models.grid_geometry import GridFrame, GridGeometry
 from studio.models.grid_mirror import GridMirror
@@ -35,6 +37,8 @@ __all__ = ["DraftListModel", "Role", "RowKind", "is_tile", "item_data"]
 
 _Index = QModelIndex | QPersistentModelIndex
 _TICK_MS = 1000
+# A first screen at the smallest tiles on a large monitor shows a few hundred drafts.
+FIRST_SCREEN_DRAFTS = 400
 # Long edges originals are read at for large tiles; 1K images stop at their own size.
 _SHARP_STEPS = (480, 640, 800, 1024, 1536, 2048)
 _UNREADABLE_THUMBNAIL = "image file unreadable"
@@ -63,6 +67,7 @@ class DraftListModel(QAbstractListModel):
         self._mirror = GridMirror(self, self._geometry, self._sync_ticker)
         self._state = GridState(self._mirror)
         self._dpr = 1.0
+        self._older_than: int | None = None  # batches below this id wait for load_older
         self._ticker = QTimer(self)
         self._ticker.setInterval(_TICK_MS)
         self._ticker.timeout.connect(self._tick)
@@ -248,8 +253,27 @@ class DraftListModel(QAbstractListModel):
 
     # -- the state, mirrored -------------------------------------------------------------------
 
-    def reload(self) -> None:
-        self._state.reload(self._library.list_drafts(include_deleted=True))
+    def reload(self, *, first_screen: bool = False) -> None:
+        """Everything the library holds; with `first_screen`, only the newest batches (a
+        screenful and more) of a large library, `load_older` bringing the rest."""
+        cutoff = self._library.first_batches_cutoff(FIRST_SCREEN_DRAFTS) if first_screen else None
+        self._older_than = cutoff
+        self._state.reload(self._library.list_drafts(include_deleted=True, from_batch=cutoff))
+
+    async def load_older(self) -> None:
+        """The batches a first-screen reload left out, read off the GUI thread and added
+        below the others."""
+        cutoff, self._older_than = self._older_than, None
+        if cutoff is None:
+            return
+        library = self._library
+
+        def read() -> list[DraftRecord]:
+            # Damage deeper in the file shows here, and is told as what it is.
+            with classified(library.root, sqlite_only=True):
+                return library.list_drafts(include_deleted=True, before_batch=cutoff)
+
+        self._state.extend_older(await asyncio.to_thread(read))
 
     def set_filter(self, draft_filter: DraftFilter) -> None:
         self._state.set_filter(draft_filter)

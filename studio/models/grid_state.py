@@ -22,6 +22,7 @@ from studio.core.library import DraftRecord, StoredImage
 from studio.models.draft_rows import Batch, Tile
 from studio.models.grid_filter import DraftFilter, FilterMode
 from studio.models.grid_geometry import GROUP, RowShape
+from studio.models.grid_loading import batches_of, settle_matrices
 from studio.models.grid_observer import GridObserver, RowAspect
 from studio.models.grid_rows import Row, RowIndex, batch_rows, changed_run
 from studio.models.matrix_rows import ValueGroup
@@ -151,25 +152,8 @@ class GridState:
         """Replaces everything with `records`, which come grouped by batch, newest first."""
         previous = self._tiles
         grouping = {b.batch_id: b.grouped_by for b in self._batches if b.grouped_by}
-        batches: list[Batch] = []
-        tiles: dict[int, Tile] = {}
-        batch: Batch | None = None
-        for draft in records:
-            if batch is None or batch.batch_id != draft.batch_id:
-                batch = Batch.from_record(draft)
-                batches.append(batch)
-            tile = Tile.from_record(draft, batch.prompt)
-            # The library does not keep the engine's clocks; a reload must not reset them.
-            old = previous.get(draft.id)
-            if old is not None and old.status == tile.status:
-                tile.started_at, tile.retry_at = old.started_at, old.retry_at
-            batch.tiles.append(tile)
-            tiles[draft.id] = tile
-        for batch in batches:
-            if batch.axes:
-                batch.share_slot_values()
-                kept = grouping.get(batch.batch_id)
-                batch.grouped_by = kept if batch.axis(kept) is not None else None
+        batches, tiles = batches_of(records, previous)
+        settle_matrices(batches, grouping)
         live = {tile.draft_id for tile in tiles.values() if tile.status in _LIVE}
         self._observer.about_to_reset()
         self._batches = batches
@@ -183,6 +167,31 @@ class GridState:
         self._reindex()
         self._observer.reset_done()
         if live_moved:
+            self._observer.live_changed()
+
+    def extend_older(self, records: Iterable[DraftRecord]) -> None:
+        """Batches older than every batch loaded, below them: the rest of a library whose
+        first screen came first. Rows are added at the end, so nothing above them moves."""
+        batches, tiles = batches_of(records, self._tiles)
+        batches = [b for b in batches if b.batch_id not in self._batch_by_id]
+        if not batches:
+            return
+        settle_matrices(batches, {})
+        self._batches.extend(batches)
+        self._batch_by_id.update((batch.batch_id, batch) for batch in batches)
+        self._tiles.update(tiles)
+        for derived in (b for b in self._batches if b.derivation is not None):
+            # A newer batch refined from picks that only now arrived says so again.
+            picks = self._all_picks(derived.parent_ids())
+            if picks != derived.from_picks:
+                derived.from_picks = picks
+                self._changed_header(derived)
+        rows = [row for batch in batches for row in batch_rows(batch, self._accepts)]
+        if rows:
+            self._insert(len(self._rows), rows)
+        live = {t.draft_id for t in tiles.values() if t.status in _LIVE} - self._live
+        if live:
+            self._live |= live
             self._observer.live_changed()
 
     def set_filter(self, draft_filter: DraftFilter) -> None:

@@ -56,6 +56,7 @@ class Services:
         then the SDK or the sandbox and the engine, on the engine's thread. The task ends
         when the engine runs."""
         self.keys.refresh()
+        self.tasks.run(self.drafts.load_older(), "Reading the library")
         return self.tasks.run(self._connect(), "Starting the engine")
 
     def engine_key(self) -> ApiKey | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -119,7 +120,7 @@ class DraftRecord:
             id=row["id"],
             batch_id=row["batch_id"],
             slot=row["slot"],
-            status=SlotStatus(row["status"]),
+            status=_STATUSES[row["status"]],
             prompt=row["prompt"],
             model=row["model"],
             aspect=row["aspect"],
@@ -130,15 +131,15 @@ class DraftRecord:
             error_message=row["error_message"],
             block_reason=row["block_reason"],
             text_note=row["text_note"],
-            path=root / row["path"] if row["path"] else None,
-            thumb_path=root / row["thumb_path"] if row["thumb_path"] else None,
+            path=_in(root, row["path"]),
+            thumb_path=_in(root, row["thumb_path"]),
             width=row["width"],
             height=row["height"],
             response_id=row["response_id"],
             model_version=row["model_version"],
             latency_ms=row["latency_ms"],
             cost_usd=row["cost_usd"],
-            flag=Flag(row["flag"]),
+            flag=_FLAGS[row["flag"]],
             rating=row["rating"],
             deleted=row["deleted_at"] is not None,
             parent_id=row["parent_id"],
@@ -165,10 +166,31 @@ class DraftRecord:
         return data
 
 
+# A library's first screen reads every draft: these keep each row's reading to lookups. The
+# enums by value without calling them, the image folders' paths made once per folder, and a
+# matrix's axes and values, the same text for many drafts, parsed once each.
+_STATUSES = {status.value: status for status in SlotStatus}
+_FLAGS = {flag.value: flag for flag in Flag}
+
+
+@lru_cache(maxsize=1024)
+def _folder(root: Path, folder: str) -> Path:
+    return root / folder
+
+
+def _in(root: Path, relative: str | None) -> Path | None:
+    if not relative:
+        return None
+    folder, _, name = relative.rpartition("/")
+    return _folder(root, folder) / name if folder else root / name
+
+
+@lru_cache(maxsize=1024)
 def _axes(stored: str | None) -> tuple[MatrixAxis, ...]:
     return tuple(MatrixAxis.from_json(axis) for axis in json.loads(stored)) if stored else ()
 
 
+@lru_cache(maxsize=4096)
 def _pairs(stored: str | None) -> tuple[tuple[str, str], ...]:
     if not stored:
         return ()

@@ -352,15 +352,32 @@ class Library:
     def drafts_of_batch(self, batch_id: int) -> list[DraftRecord]:
         return self._db.drafts("WHERE d.batch_id = ?", (batch_id,))
 
+    def first_batches_cutoff(self, drafts: int) -> int | None:
+        """The oldest of the newest batches that together hold more than `drafts` drafts,
+        None when the library holds no more: a first screen reads from there, the rest later."""
+        rows = self._db.rows(
+            "SELECT batch_id FROM drafts ORDER BY batch_id DESC LIMIT 1 OFFSET ?", (drafts,)
+        )
+        return int(rows[0][0]) if rows else None
+
     def list_drafts(
         self,
         *,
         picks_only: bool = False,
         min_rating: int | None = None,
         include_deleted: bool = False,
+        from_batch: int | None = None,
+        before_batch: int | None = None,
     ) -> list[DraftRecord]:
+        """`from_batch` / `before_batch`: only batches with at least / less than this id."""
         clauses: list[str] = []
         params: list[Any] = []
+        if from_batch is not None:
+            clauses.append("d.batch_id >= ?")
+            params.append(from_batch)
+        if before_batch is not None:
+            clauses.append("d.batch_id < ?")
+            params.append(before_batch)
         if not include_deleted:
             clauses.append("d.deleted_at IS NULL")
         if picks_only:

@@ -120,7 +120,12 @@ async def test_a_large_job_goes_as_an_uploaded_file_and_sends_the_same_requests(
     assert file_requests == inline_requests
 
 
-async def test_per_request_answers_are_kept_apart(library: Library, adapter: GeminiAdapter):
+@pytest.mark.parametrize("shuffled", [False, True])
+async def test_per_request_answers_are_kept_apart(
+    library: Library, adapter: GeminiAdapter, sandbox: SandboxServer, shuffled: bool
+):
+    """Matched by key, never by position: the service has answered out of order."""
+    sandbox.config.batch_shuffle = shuffled
     runner, _ = _runner(library, adapter)
     job = await runner.submit(
         _plan("a {kite|lamp [sandbox:block]|vase [sandbox:500]|cup [sandbox:no-image]}"),
@@ -245,3 +250,23 @@ async def test_budgets_count_the_whole_job_at_the_batch_price(
     # The first job's cost is on its way: a second one does not fit beside it.
     with pytest.raises(JobRefused):
         await runner.submit(_plan("a kite", count=2), billed=True, guard=roomy)
+
+
+async def test_an_answer_that_matches_no_draft_is_left_out_and_said(
+    library: Library, adapter: GeminiAdapter
+):
+    runner, _ = _runner(library, adapter)
+    plan = _plan("a paper boat", count=2)
+    job = library.jobs.create(plan.record, source="inline", billed=True)
+    drafts = library.drafts_of_batch(job.batch_id)
+    keyed = [(draft_key(d.id), plan.requests[d.slot]) for d in drafts]
+    keyed.append(("someone-else", plan.requests[0]))
+    client = BatchClient(adapter)
+    _, lines = client.prepare(keyed)
+    name, _ = await client.create(job.model, job.display_name, keyed, "inline", lines)
+    library.jobs.accepted(job.id, name)
+    await _wait(runner, job.id)
+    done = library.jobs.get(job.id)
+    assert (done.arrived, done.waiting) == (2, 0)
+    assert done.message == "1 answer of this job matched no draft and was left out."
+    assert len(library.drafts_of_batch(job.batch_id)) == 2

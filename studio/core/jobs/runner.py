@@ -232,8 +232,9 @@ class JobRunner:
                 )
                 self._listener(SlotFailed(draft.id, ErrorKind.BAD_RESPONSE, NO_ANSWER))
         if unmatched:
-            noun = "answer" if unmatched == 1 else "answers"
-            message = f"{unmatched} {noun} of this job matched no draft and were left out."
+            said = "1 answer" if unmatched == 1 else f"{unmatched} answers"
+            verb = "was" if unmatched == 1 else "were"
+            message = f"{said} of this job matched no draft and {verb} left out."
             log.warning("batch job %d: %s", job.id, message)
             self.library.jobs.set_state(job.id, JobState.SUCCEEDED, message)
         self.library.jobs.imported(job.id)

@@ -238,9 +238,13 @@ class Inspector(QWidget):
         pixels = f" · {draft.width} × {draft.height}" if draft.width and draft.height else ""
         self.fields["Size"].setText(f"{draft.size}{pixels}")
         self.fields["Seed"].setText(str(draft.seed))
-        self.fields["Cost"].setText(cost_text(draft.cost_usd, draft.billed))
-        attempts = f" · {draft.attempts} attempts" if draft.attempts > 1 else ""
-        self.fields["Latency"].setText(latency_text(draft.latency_ms) + attempts)
+        cost = cost_text(draft.cost_usd, draft.billed)
+        # A job's drafts have no latency of their own: the service ran them when it chose.
+        in_job = draft.job_id is not None
+        self.fields["Cost"].setText(f"{cost} · batch price" if in_job and draft.path else cost)
+        attempts = f" · {draft.attempts} attempts" if draft.attempts > 1 and not in_job else ""
+        latency = "batch job" if in_job else latency_text(draft.latency_ms)
+        self.fields["Latency"].setText(latency + attempts)
         self.fields["Time"].setText(time_text(draft.created_at))
         self.fields["Time"].setToolTip(datetime.fromtimestamp(draft.created_at).isoformat(" "))
         self.copy_action.setEnabled(bool(draft.prompt))

@@ -69,6 +69,9 @@ async def test_a_batch_job_fills_its_tiles_when_it_has_run(quick_jobs, window: M
         "Batch job 1 has run: 20 images arrived.",
     )
     assert all(0.0168 <= d.cost_usd < 0.0169 for d in drafts)
+    window.inspector.show_draft(drafts[0])
+    assert window.inspector.fields["Latency"].text() == "batch job"
+    assert window.inspector.fields["Cost"].text().endswith("· batch price")
 
 
 async def test_cancel_from_the_jobs_section(quick_jobs, window: MainWindow):

@@ -112,8 +112,8 @@ def run_wait(args: argparse.Namespace, context: CliContext) -> int:
     if args.json:
         sys.stdout.write(json.dumps(summaries) + "\n")
     else:
+        # Each job's last state is the progress line just above its summary.
         for summary in summaries:
-            sys.stderr.write(f"{summary['job']['describe']}\n")
             report(summary, as_json=False)
     complete = all(s["job"]["state"] == "succeeded" and not s["job"]["waiting"] for s in summaries)
     everything = all(s["succeeded"] >= s["requested"] for s in summaries)

@@ -14,7 +14,6 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
-    QPen,
     QPixmap,
     QResizeEvent,
     QWheelEvent,
@@ -22,7 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QWidget
 
 from studio.models.image_loader import ImageLoader
-from studio.ui.compare.marks import ACCENT
+from studio.ui.compare.pane_paint import paint_badge, paint_frame, paint_message
 from studio.ui.compare.view_state import MAX_ZOOM, ViewState, zoom_text
 
 # One notch of a mouse wheel; trackpads send fractions of it.
@@ -44,6 +43,9 @@ class ImagePane(QWidget):
     that state, and so every other pane sharing it."""
 
     activated = Signal()
+    # What the pane shows changed (a new path, a decode arriving, an exchange), for anything
+    # that paints this pane's image elsewhere.
+    image_changed = Signal()
 
     def __init__(
         self,
@@ -112,6 +114,7 @@ class ImagePane(QWidget):
             self._loader.request(path, self._channel)
         self._refresh_cursor()
         self.update()
+        self.image_changed.emit()
 
     def exchange(self, other: ImagePane) -> None:
         """Swap what two panes show without decoding anything again."""
@@ -126,6 +129,7 @@ class ImagePane(QWidget):
                 pane._loader.request(pane._path, pane._channel)
             pane._refresh_cursor()
             pane.update()
+            pane.image_changed.emit()
 
     def set_active(self, active: bool) -> None:
         if active != self._active:
@@ -187,6 +191,7 @@ class ImagePane(QWidget):
         self._message = ""
         self._refresh_cursor()
         self.update()
+        self.image_changed.emit()
 
     def _failed(self, path: Path, reason: str) -> None:
         if path != self._path or self._levels:
@@ -194,6 +199,7 @@ class ImagePane(QWidget):
         self._message = "Couldn't open this image"
         self._detail = reason
         self.update()
+        self.image_changed.emit()
 
     def _state_changed(self) -> None:
         self._refresh_cursor()
@@ -211,11 +217,17 @@ class ImagePane(QWidget):
         m = self._margin
         return QRectF(self.rect()).adjusted(m, m, -m, -m)
 
-    def _placement(self) -> tuple[float, QPointF]:
-        """Logical pixels per image pixel, and where the image's top-left corner lands."""
-        size = self._levels[0].size()
+    def _placement(self, size: QSize | None = None) -> tuple[float, QPointF]:
+        """Logical pixels per image pixel, and where the top-left corner of this pane's image,
+        or of another image of `size` drawn over it, lands."""
+        size = self._levels[0].size() if size is None else size
         dpr = self.devicePixelRatioF()
-        scale = self.current_zoom() / dpr
+        if self._state.zoom is None:
+            # Each image fits on its own, as it would in a pane of its own.
+            area = self._fit_area()
+            scale = max(min(area.width() / size.width(), area.height() / size.height()), 1e-3)
+        else:
+            scale = self._state.zoom / dpr
         centre = self._state.centre if self._state.zoom is not None else QPointF(0.5, 0.5)
         middle = self._fit_area().center() if self._state.fit else QRectF(self.rect()).center()
         left = middle.x() - centre.x() * size.width() * scale
@@ -245,32 +257,40 @@ class ImagePane(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), self._background())
         if self._levels:
-            self._paint_image(painter)
+            self._paint_levels(painter, self._levels, self._pixmaps, QRectF(self.rect()))
         else:
-            self._paint_message(painter)
+            paint_message(painter, QRectF(self.rect()), self.palette(), self._message, self._detail)
         if self._zoom_badge and not self._state.fit and self._levels:
-            self._paint_badge(painter)
+            paint_badge(painter, self.width(), self.zoom_text())
         if self._active:
-            self._paint_frame(painter)
+            paint_frame(painter, QRectF(self.rect()), self.hasFocus())
         painter.end()
 
     def _background(self) -> QColor:
         return self.palette().color(QPalette.ColorRole.Window).darker(125)
 
-    def _paint_image(self, painter: QPainter) -> None:
-        scale, corner = self._placement()
-        full = self._levels[0].size()
+    def _paint_levels(
+        self,
+        painter: QPainter,
+        levels: tuple[QImage, ...],
+        pixmaps: dict[int, QPixmap],
+        within: QRectF,
+    ) -> None:
+        """Draws `levels` (this pane's or another's, with its pixmap cache) inside `within`, at
+        the shared zoom and centre."""
+        full = levels[0].size()
+        scale, corner = self._placement(full)
         shown = QRectF(corner, QSizeF(full.width() * scale, full.height() * scale))
-        visible = shown.intersected(QRectF(self.rect()))
+        visible = shown.intersected(within)
         if visible.isEmpty():
             return
         device_scale = scale * self.devicePixelRatioF()
-        index = self._level_for(full.width() * device_scale)
-        level = self._levels[index]
-        pixmap = self._pixmaps.get(index)
+        index = _level_for(levels, full.width() * device_scale)
+        level = levels[index]
+        pixmap = pixmaps.get(index)
         if pixmap is None:
             pixmap = QPixmap.fromImage(level)
-            self._pixmaps[index] = pixmap
+            pixmaps[index] = pixmap
         kx = level.width() / full.width() / scale
         ky = level.height() / full.height() / scale
         source = QRectF(
@@ -285,59 +305,6 @@ class ImagePane(QWidget):
             not exact and device_scale < _NEAREST_FROM,
         )
         painter.drawPixmap(visible, pixmap, source)
-
-    def _level_for(self, width: float) -> int:
-        """The smallest level still at least as wide as it will be drawn, so the painter only
-        ever shrinks by less than 2:1."""
-        chosen = 0
-        for index, level in enumerate(self._levels):
-            if level.width() + 0.5 >= width:
-                chosen = index
-        return chosen
-
-    def _paint_message(self, painter: QPainter) -> None:
-        if not self._message:
-            return
-        palette = self.palette()
-        painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-        area = QRectF(self.rect()).adjusted(24, 24, -24, -24)
-        if not self._detail:
-            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self._message)
-            return
-        line = painter.fontMetrics().height()
-        middle = area.center().y()
-        painter.drawText(
-            QRectF(area.left(), middle - line, area.width(), line),
-            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-            self._message,
-        )
-        painter.drawText(
-            QRectF(area.left(), middle + 4, area.width(), area.bottom() - middle - 4),
-            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-            self._detail,
-        )
-
-    def _paint_badge(self, painter: QPainter) -> None:
-        text = self.zoom_text()
-        metrics = painter.fontMetrics()
-        box = QRectF(0, 0, metrics.horizontalAdvance(text) + 16, metrics.height() + 8)
-        box.moveTopRight(QPointF(self.width() - 12, 12))
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(0, 0, 0, 150))
-        painter.drawRoundedRect(box, box.height() / 2, box.height() / 2)
-        painter.setPen(QColor(235, 235, 235))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-
-    def _paint_frame(self, painter: QPainter) -> None:
-        colour = QColor(ACCENT)
-        if not self.hasFocus():
-            # Still marks where P, X and the digits go, but quieter than real keyboard focus.
-            colour.setAlphaF(0.4)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(colour, 2))
-        painter.drawRect(QRectF(self.rect()).adjusted(1, 1, -1, -1))
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton:
@@ -410,3 +377,13 @@ class ImagePane(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(480, 400)
+
+
+def _level_for(levels: tuple[QImage, ...], width: float) -> int:
+    """The smallest level still at least as wide as it will be drawn, so the painter only ever
+    shrinks by less than 2:1."""
+    chosen = 0
+    for index, level in enumerate(levels):
+        if level.width() + 0.5 >= width:
+            chosen = index
+    return chosen

@@ -1,161 +1,39 @@
-"""Two drafts side by side with one zoom and pan, for finding a winner by repeated A/B."""
+"""Two drafts side by side with one zoom and pan, for finding a winner by repeated A/B; W lays
+them over each other with a swipe divider, and holding B blinks each side to the other draft."""
 
 from __future__ import annotations
 
-from enum import IntEnum
-
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QFont, QKeyEvent, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QHideEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
 
 from studio.core.domain import Flag
 from studio.core.library.records import DraftRecord
 from studio.models.draft_labels import model_label
 from studio.models.image_loader import ImageLoader
-from studio.ui.compare.marks import (
-    ACCENT,
-    coloured,
-    flag_colour,
-    flag_text,
-    stars_description,
-    stars_html,
-    status_text,
+from studio.ui.compare.captions import Caption, Divider
+from studio.ui.compare.marks import flag_text, stars_description, status_text
+from studio.ui.compare.modes import (
+    BLINK_KEY,
+    FLAG_KEYS,
+    RATING_KEYS,
+    SPLIT_KEYS,
+    SWIPE_KEY,
+    HintStrip,
+    Mode,
+    is_own_key,
 )
+from studio.ui.compare.modes import Side as Side
 from studio.ui.compare.pane import DELIBERATE_FOCUS as _DELIBERATE
-from studio.ui.compare.pane import ImagePane
+from studio.ui.compare.swipe import ComparePane
 from studio.ui.compare.view_state import ViewState
 from studio.ui.shortcuts import claim_own_key
-
-KEYS = (
-    ("← →", "next candidate"),
-    ("P", "pick"),
-    ("X", "reject"),
-    ("1–5", "rate"),
-    ("S", "swap"),
-    ("Z", "fit/100 %"),
-    ("Esc", "back"),
-)
-HINTS = " · ".join(f"{keys} {what}" for keys, what in KEYS)
-
-_FLAG_KEYS = {Qt.Key.Key_P: Flag.PICK, Qt.Key.Key_X: Flag.REJECT, Qt.Key.Key_U: Flag.NONE}
-_RATING_KEYS = {getattr(Qt.Key, f"Key_{n}"): n for n in range(6)}
-_VIEW_KEYS = {
-    Qt.Key.Key_Left,
-    Qt.Key.Key_Right,
-    Qt.Key.Key_S,
-    Qt.Key.Key_Z,
-    Qt.Key.Key_F,
-    Qt.Key.Key_Escape,
-}
-_OWN_KEYS = _VIEW_KEYS | set(_FLAG_KEYS) | set(_RATING_KEYS)
-
-
-class Side(IntEnum):
-    LEFT = 0
-    RIGHT = 1
-
-
-def _muted(widget: QWidget) -> str:
-    return widget.palette().color(QPalette.ColorRole.PlaceholderText).name()
-
-
-class _SideBadge(QWidget):
-    """The A/B letter; filled with the accent on the side that keys act on."""
-
-    def __init__(self, letter: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._letter = letter
-        self._active = False
-        self.setFixedSize(22, 22)
-        self.setAccessibleName(f"Side {letter}")
-
-    def set_active(self, active: bool) -> None:
-        self._active = active
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        box = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
-        palette = self.palette()
-        if self._active:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(ACCENT))
-            text = QColor(30, 30, 30)
-        else:
-            painter.setPen(palette.color(QPalette.ColorRole.Light))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            text = palette.color(QPalette.ColorRole.WindowText)
-        painter.drawRoundedRect(box, 5, 5)
-        font = QFont(self.font())
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(text)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, self._letter)
-        painter.end()
-
-
-class Caption(QWidget):
-    """Under a pane: which side it is, the draft's flag and stars, its model and seed."""
-
-    def __init__(self, letter: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.badge = _SideBadge(letter)
-        self.flag = QLabel()
-        self.stars = QLabel()
-        self.details = QLabel()
-        self.position = QLabel()
-        for label in (self.flag, self.stars):
-            label.setTextFormat(Qt.TextFormat.RichText)
-        for label in (self.details, self.position):
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.details.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.details.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        # Same width for every flag, so the stars line up under both panes.
-        metrics = self.flag.fontMetrics()
-        widest = max(metrics.horizontalAdvance(flag_text(flag)) for flag in Flag)
-        self.flag.setFixedWidth(widest + 4)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.setSpacing(12)
-        layout.addWidget(self.badge)
-        layout.addWidget(self.flag)
-        layout.addWidget(self.stars)
-        layout.addWidget(self.details, 1)
-        layout.addWidget(self.position)
-        self.setAccessibleName(f"Caption {letter}")
-
-    def show_draft(self, draft: DraftRecord | None, position: str = "") -> None:
-        if draft is None:
-            for label in (self.flag, self.stars, self.details, self.position):
-                label.clear()
-            return
-        self.flag.setText(coloured(flag_text(draft.flag), flag_colour(draft.flag) or _muted(self)))
-        self.flag.setAccessibleName(flag_text(draft.flag))
-        self.stars.setText(stars_html(draft.rating, _muted(self)))
-        self.stars.setAccessibleName(stars_description(draft.rating))
-        self.details.setText(f"{model_label(draft.model)} · seed {draft.seed}")
-        self.details.setToolTip(f"{draft.model} · {draft.aspect} · {draft.size}")
-        self.position.setText(position)
-
-    def set_active(self, active: bool) -> None:
-        self.badge.set_active(active)
-
-
-class _Divider(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFixedWidth(1)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Dark))
-        painter.end()
 
 
 class CompareView(QWidget):
     """A on the left, B on the right; ← → bring the next candidate in on the right, S swaps.
+    In swipe mode the left pane spans the view and paints B right of its divider; the right
+    pane stays, hidden, as the holder of B's image, so every key works the same in both.
 
     A thin widget: it shows the DraftRecords it is given and asks for flags and ratings through
     signals; once the library has changed, `update_draft` refreshes the captions."""
@@ -174,49 +52,50 @@ class CompareView(QWidget):
         self._drafts: list[DraftRecord] = []
         self._indices: list[int | None] = [None, None]
         self._active = Side.RIGHT
-        self._panes: list[ImagePane] = []
+        self._panes: list[ComparePane] = []
         self._captions: list[Caption] = []
+        self._swipe = False
+        self._blinking = False
 
-        columns = QHBoxLayout()
-        columns.setContentsMargins(0, 0, 0, 0)
-        columns.setSpacing(0)
+        # Images and captions in rows of their own, so the captions keep their halves while
+        # the swipe pane spans both.
+        images = QHBoxLayout()
+        captions = QHBoxLayout()
+        for row in (images, captions):
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(0)
+        self._divider = Divider(self)
         for side, letter in zip(Side, "AB", strict=True):
-            pane = ImagePane(self._state, self._loader, self)
+            pane = ComparePane(self._state, self._loader, self)
             pane.setAccessibleName(f"Image {letter}")
-            pane.activated.connect(lambda side=side: self._activate(side))
+            pane.activated.connect(lambda side=side: self._pane_activated(side))
             pane.installEventFilter(self)
             caption = Caption(letter, self)
-            column = QVBoxLayout()
-            column.setContentsMargins(0, 0, 0, 0)
-            column.setSpacing(0)
-            column.addWidget(pane, 1)
-            column.addWidget(caption)
             if side is Side.RIGHT:
-                columns.addWidget(_Divider(self))
-            columns.addLayout(column, 1)
+                images.addWidget(self._divider)
+                captions.addSpacing(self._divider.width())
+            images.addWidget(pane, 1)
+            captions.addWidget(caption, 1)
             self._panes.append(pane)
             self._captions.append(caption)
         self.setTabOrder(self._panes[0], self._panes[1])
+        self._panes[Side.LEFT].half_activated.connect(lambda half: self._activate(Side(half)))
 
-        self.hints = QLabel(HINTS)
-        self.hints.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.hints.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.zoom_label = QLabel()
-        self.zoom_label.setAccessibleName("Zoom level")
-        self.zoom_label.setToolTip("Zoom (Z: fit / 100 %, F: fit, wheel: zoom at the cursor)")
-        strip = QHBoxLayout()
-        strip.setContentsMargins(12, 6, 12, 6)
-        strip.addWidget(self.hints, 1)
-        strip.addWidget(self.zoom_label)
+        self.strip = HintStrip(self)
+        self.mode_label = self.strip.mode_label
+        self.hints = self.strip.hints
+        self.zoom_label = self.strip.zoom_label
 
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
         root.setSpacing(0)
-        root.addLayout(columns, 1)
-        root.addLayout(strip)
+        root.addLayout(images, 1)
+        root.addLayout(captions)
+        root.addWidget(self.strip)
 
         self._state.changed.connect(self._show_zoom)
         self._show_zoom()
+        self._show_mode()
         self._activate(Side.RIGHT)
 
     @property
@@ -235,7 +114,22 @@ class CompareView(QWidget):
     def candidates(self) -> list[DraftRecord]:
         return list(self._drafts)
 
-    def pane(self, side: Side) -> ImagePane:
+    @property
+    def mode(self) -> Mode:
+        if self._blinking:
+            return Mode.BLINK
+        return Mode.SWIPE if self._swipe else Mode.SIDE_BY_SIDE
+
+    @property
+    def swiping(self) -> bool:
+        """Swipe is the layout; a blink may be showing on top of it."""
+        return self._swipe
+
+    @property
+    def swipe_pane(self) -> ComparePane:
+        return self._panes[Side.LEFT]
+
+    def pane(self, side: Side) -> ComparePane:
         return self._panes[side]
 
     def caption(self, side: Side) -> Caption:
@@ -247,6 +141,7 @@ class CompareView(QWidget):
 
     def set_candidates(self, drafts: list[DraftRecord], left: int = 0, right: int = 1) -> None:
         """Compare `drafts[left]` with `drafts[right]`; the others wait their turn on the right."""
+        self._end_blink()
         self._drafts = list(drafts)
         count = len(self._drafts)
         if count and not 0 <= left < count:
@@ -265,6 +160,8 @@ class CompareView(QWidget):
         self._pair_changed()
 
     def update_draft(self, draft: DraftRecord) -> None:
+        # A blink has each pane showing the other's image; reloading into that would mix them.
+        self._end_blink()
         for index, known in enumerate(self._drafts):
             if known.id != draft.id:
                 continue
@@ -278,6 +175,7 @@ class CompareView(QWidget):
 
     def step(self, delta: int) -> None:
         """Bring the previous (-1) or next (+1) candidate in on the right, skipping the left."""
+        self._end_blink()
         left, right = self._indices
         count = len(self._drafts)
         if right is None or count < 2:
@@ -295,11 +193,71 @@ class CompareView(QWidget):
         self._pair_changed()
 
     def swap(self) -> None:
+        self._end_blink()
         self._indices.reverse()
         self._panes[Side.LEFT].exchange(self._panes[Side.RIGHT])
         for side in Side:
             self._show_caption(side)
         self._pair_changed()
+
+    def set_swipe(self, on: bool) -> None:
+        """Swipe (one pane, A left of a divider and B right) or side by side; the zoom, the
+        centre and the divider's place are kept either way."""
+        self._end_blink()
+        if on == self._swipe:
+            return
+        focus = QApplication.focusWidget()
+        had_focus = focus is not None and (focus is self or self.isAncestorOf(focus))
+        # Set first: hiding the focused pane B hands focus on as if by Tab, which must not be
+        # taken for the user choosing side A.
+        self._swipe = on
+        host, holder = self._panes
+        holder.setVisible(not on)
+        self._divider.setVisible(not on)
+        host.set_overlay(holder if on else None)
+        host.setAccessibleName("Swipe: A left of the divider, B right" if on else "Image A")
+        # Lay out now, so the divider and anything painted next use the new width.
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self._activate(self._active)
+        if had_focus:
+            self._focus_pane().setFocus(Qt.FocusReason.OtherFocusReason)
+        self._show_mode()
+
+    def move_split(self, delta: float) -> None:
+        host = self._panes[Side.LEFT]
+        host.set_split(host.split + delta)
+
+    def _start_blink(self) -> None:
+        # Nothing to blink to without a second draft.
+        if self._blinking or self.draft(Side.RIGHT) is None:
+            return
+        self._blinking = True
+        self._exchange_images()
+
+    def _end_blink(self) -> None:
+        if self._blinking:
+            self._blinking = False
+            self._exchange_images()
+
+    def _exchange_images(self) -> None:
+        # Only the decoded images change places, so a blink is instant and reads nothing again;
+        # which draft each side holds stays put.
+        self._panes[Side.LEFT].exchange(self._panes[Side.RIGHT])
+        left, right = (self._shown(side) for side in Side)
+        self._panes[Side.LEFT].set_letters("AB"[left], "AB"[right])
+        for side in Side:
+            self._show_caption(side)
+        self._activate(self._active)
+        self._show_mode()
+
+    def _shown(self, side: Side) -> Side:
+        """Whose draft is on view at `side`: the other one's during a blink."""
+        return side.other if self._blinking else side
+
+    def _focus_pane(self) -> ComparePane:
+        return self._panes[Side.LEFT] if self._swipe else self._panes[self._active]
 
     def _load(self, side: Side) -> None:
         draft = self.draft(side)
@@ -322,9 +280,11 @@ class CompareView(QWidget):
             self._loader.request(path, ("prefetch", id(self)))
 
     def _show_caption(self, side: Side) -> None:
-        draft = self.draft(side)
-        index = self._indices[side]
+        shown = self._shown(side)
+        draft = self.draft(shown)
+        index = self._indices[shown]
         position = "" if index is None else f"{index + 1} / {len(self._drafts)}"
+        self._captions[side].set_letter("AB"[shown])
         self._captions[side].show_draft(draft, position)
         pane = self._panes[side]
         if draft is None:
@@ -335,13 +295,19 @@ class CompareView(QWidget):
                 f"{model_label(draft.model)}, seed {draft.seed}"
             )
 
+    def _pane_activated(self, side: Side) -> None:
+        # The swipe pane shows both sides: where it was pressed says which (half_activated).
+        if not self._swipe:
+            self._activate(side)
+
     def _activate(self, side: Side) -> None:
         self._active = side
         for each in Side:
-            self._panes[each].set_active(each is side)
-            self._captions[each].set_active(each is side)
+            self._panes[each].set_active(each is side or (self._swipe and each is Side.LEFT))
+            self._captions[each].set_active(self._shown(each) is side)
+        self._panes[Side.LEFT].set_active_half(self._shown(side))
         # Keyboard focus given to the view lands on the pane that keys act on.
-        self.setFocusProxy(self._panes[side])
+        self.setFocusProxy(self._focus_pane())
 
     def _pair_changed(self) -> None:
         ids = [-1 if draft is None else draft.id for draft in map(self.draft, Side)]
@@ -349,6 +315,11 @@ class CompareView(QWidget):
 
     def _show_zoom(self) -> None:
         self.zoom_label.setText(self._state.text())
+
+    def _show_mode(self) -> None:
+        mode = self.mode
+        underneath = Mode.SWIPE if self._swipe else Mode.SIDE_BY_SIDE
+        self.strip.show_mode(mode, underneath)
 
     def event(self, event: QEvent) -> bool:
         return claim_own_key(event, self._is_own_key) or super().event(event)
@@ -358,8 +329,16 @@ class CompareView(QWidget):
             super().keyPressEvent(event)
             return
         key = event.key()
+        if key == BLINK_KEY:
+            # Held keys repeat; only the first press starts the blink, or it would flicker.
+            if not event.isAutoRepeat():
+                self._start_blink()
+            event.accept()
+            return
+        # Any other key acts on the drafts where they really are.
+        self._end_blink()
         target = self.draft(self._active)
-        pane = self._panes[self._active]
+        pane = self._focus_pane()
         if key == Qt.Key.Key_Escape:
             self.closed.emit()
         elif key == Qt.Key.Key_Left:
@@ -368,35 +347,54 @@ class CompareView(QWidget):
             self.step(1)
         elif key == Qt.Key.Key_S:
             self.swap()
+        elif key == SWIPE_KEY:
+            self.set_swipe(not self._swipe)
+        elif key in SPLIT_KEYS:
+            self.move_split(SPLIT_KEYS[Qt.Key(key)])
         elif key == Qt.Key.Key_Z:
-            hovered = next((p for p in self._panes if p.cursor_position() is not None), pane)
+            shown = [p for p in self._panes if p.isVisible()]
+            hovered = next((p for p in shown if p.cursor_position() is not None), pane)
             hovered.toggle_zoom(hovered.cursor_position())
         elif key == Qt.Key.Key_F:
             self._state.set_fit()
-        elif key in _FLAG_KEYS:
+        elif key in FLAG_KEYS:
             if target is not None:
-                self.flag_requested.emit(target.id, _FLAG_KEYS[Qt.Key(key)])
-        elif key in _RATING_KEYS and target is not None:
-            self.rating_requested.emit(target.id, _RATING_KEYS[Qt.Key(key)])
+                self.flag_requested.emit(target.id, FLAG_KEYS[Qt.Key(key)])
+        elif key in RATING_KEYS and target is not None:
+            self.rating_requested.emit(target.id, RATING_KEYS[Qt.Key(key)])
         event.accept()
 
-    @staticmethod
-    def _is_own_key(event: QKeyEvent) -> bool:
-        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        return modifiers == Qt.KeyboardModifier.NoModifier and event.key() in _OWN_KEYS
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() != BLINK_KEY:
+            super().keyReleaseEvent(event)
+            return
+        # A repeating key sends release-press pairs while still held: only the real release ends.
+        if not event.isAutoRepeat():
+            self._end_blink()
+        event.accept()
+
+    def _is_own_key(self, event: QKeyEvent) -> bool:
+        return is_own_key(event, swiping=self._swipe)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # B's release goes to whoever has focus by then: a blink must not outlive the focus.
+        if event.type() == QEvent.Type.FocusOut and watched in self._panes:
+            self._end_blink()
         # Focus that merely arrives (the window shown or re-activated) goes to the pane keys act
         # on, so the visible focus ring and the target of P and X never disagree.
         if (
             event.type() == QEvent.Type.FocusIn
             and isinstance(event, QFocusEvent)
             and watched in self._panes
-            and watched is not self._panes[self._active]
+            and watched is not self._focus_pane()
             and event.reason() not in _DELIBERATE
         ):
-            self._panes[self._active].setFocus(event.reason())
+            self._focus_pane().setFocus(event.reason())
         return super().eventFilter(watched, event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._end_blink()
+        super().hideEvent(event)
 
     def sizeHint(self) -> QSize:
         return QSize(1100, 750)

@@ -3,7 +3,7 @@
 Run through `bash packaging/dev/screenshots.sh`, which starts Xvfb; writes
 resources/screenshots/first-window.png, main-window.png, grid-16x9.png, compare.png,
 export.png, shortcuts.png, refine-panel.png, family.png, refined-vs-parent.png,
-batch-job.png and batch-job-grouped.png.
+batch-job.png, batch-job-grouped.png, compare-swipe.png and survey.png.
 """
 
 from __future__ import annotations
@@ -115,7 +115,18 @@ async def _shoot(app: object) -> int:
     window.open_compare()
     await _settle(1.5)
     window.grab().save(str(OUT / "compare.png"))
+    window.compare.set_swipe(True)
+    await _settle(0.8)
+    window.grab().save(str(OUT / "compare-swipe.png"))
+    window.compare.set_swipe(False)
 
+    window.back_to_grid()
+    # Survey: six drafts of both shapes at the largest size that fits, flags and stars under.
+    square = [d for d in drafts if d.path is not None and d.aspect == "1:1"]
+    window.grid.select_drafts([d.id for d in (*done[:4], *square[:2])])
+    window.open_survey()
+    await _settle(1.5)
+    window.grab().save(str(OUT / "survey.png"))
     window.back_to_grid()
     await _derived(window, done[0].id, done[3].id)
 

@@ -1,4 +1,4 @@
-"""The main window: prompt panel, grid (or compare / loupe), inspector, one banner, status."""
+"""The main window: prompt panel, grid (or compare, loupe, survey), inspector, banner, status."""
 
 from __future__ import annotations
 
@@ -38,9 +38,9 @@ from studio.ui.loupe import Loupe
 from studio.ui.notices import Notices
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import StudioStatusBar
+from studio.ui.survey import SurveyView
+from studio.ui.views import GRID, WELCOME, Views
 from studio.ui.window_dialogs import WindowDialogs
-
-_GRID, _COMPARE, _LOUPE, _WELCOME = range(4)
 
 
 class MainWindow(QMainWindow):
@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.setWindowTitle("Draft Studio")
         self.resize(1440, 900)
-        self._inspector_wanted = True
+        self.inspector_wanted = True
         self._named: dict[str, QAction] = {}  # actions by their text, for context menus
         presets = PresetBook(services.paths.export_presets_file)
         self.exporter = ExportModel(services.library, services.tasks, presets, self)
@@ -70,12 +70,13 @@ class MainWindow(QMainWindow):
         self.images = ImageLoader(self)
         self.compare = CompareView(self.images)
         self.loupe = Loupe(self.images)
+        self.survey = SurveyView()  # its own loader: the shared one holds too few images
         self.welcome = FirstRunPanel(services.keys)
         self.inspector = Inspector(services.family, services.thumbnails, self.images)
         self.derive_panel = DerivePanel(services.derive)
 
         self.pages = QStackedWidget()
-        for page in (grid_page, self.compare, self.loupe, self.welcome):
+        for page in (grid_page, self.compare, self.loupe, self.welcome, self.survey):
             self.pages.addWidget(page)
 
         centre = QWidget()
@@ -111,8 +112,9 @@ class MainWindow(QMainWindow):
         self.grid_actions = GridActions(
             self.grid, services.drafts, services.studio, services.culling, self._named, tell
         )
+        self.views = Views(self)
         self.culling_actions = CullingActions(
-            self.grid, services.drafts, services.culling, self._follow_in_loupe
+            self.grid, services.drafts, services.culling, self.views.follow_in_loupe
         )
         self.lineage = LineageActions(self.grid, services, tell)
         self.inspector.relative_chosen.connect(self.lineage.go_to)
@@ -123,7 +125,7 @@ class MainWindow(QMainWindow):
         # Until the keyring has been read, an empty library gets the welcome; a key found
         # there moves on to the grid (_backend_changed).
         show_welcome = not services.keys.has_key and services.drafts.rowCount() == 0
-        self.pages.setCurrentIndex(_WELCOME if show_welcome else _GRID)
+        self.pages.setCurrentIndex(WELCOME if show_welcome else GRID)
         self.prompt_panel.set_running(False)
         self.prompt_panel.focus_prompt()
 
@@ -140,15 +142,12 @@ class MainWindow(QMainWindow):
         studio.stats_changed.connect(self._stats_changed)
         self.banner.add_key_requested.connect(self.open_settings)
         services.keys.key_changed.connect(self._key_changed)
-        self.welcome.sandbox_chosen.connect(lambda: self.pages.setCurrentIndex(_GRID))
+        self.welcome.sandbox_chosen.connect(lambda: self.pages.setCurrentIndex(GRID))
         services.culling.draft_changed.connect(self._draft_changed)
         studio.jobs.arrived.connect(self._job_arrived)
         services.settings.changed.connect(self._settings_changed)
         self.compare.flag_requested.connect(lambda i, f: services.culling.set_flag([i], f))
         self.compare.rating_requested.connect(lambda i, r: services.culling.set_rating([i], r))
-        self.compare.closed.connect(self.back_to_grid)
-        self.loupe.closed.connect(self.back_to_grid)
-        self.loupe.step.connect(lambda delta: self.culling_actions.step(delta))
         self.inspector.reuse_requested.connect(self._reuse)
         self.inspector.retry_requested.connect(studio.retry)
         self.inspector.reveal_requested.connect(file_actions.reveal)
@@ -199,6 +198,7 @@ class MainWindow(QMainWindow):
         view = menus.addMenu("&View")
         view.addAction(make("Compare selected", "C", self.open_compare, grid))
         view.addAction(make("Loupe", "Space", self.toggle_loupe, grid))
+        view.addAction(make("Survey selected", "N", self.open_survey, grid, "All at once"))
         view.addAction(grid.zoom_in_action)
         view.addAction(grid.zoom_out_action)
         inspector = make("Show inspector", "Ctrl+I", self._toggle_inspector)
@@ -238,7 +238,7 @@ class MainWindow(QMainWindow):
             default_size=prompt.size,
             recent_prompts=tuple(prompt.history),
         )
-        self.pages.setCurrentIndex(_GRID)
+        self.pages.setCurrentIndex(GRID)
         self.grid.scrollToTop()
         if not as_job:  # Stop ends live work; a job has its own Cancel
             self.prompt_panel.set_running(True)
@@ -269,8 +269,8 @@ class MainWindow(QMainWindow):
     def _backend_changed(self, sandbox: bool) -> None:
         self.banner.set_sandbox(sandbox)
         self.services.prompt.set_billed(not sandbox)
-        if not sandbox and self.pages.currentIndex() == _WELCOME:
-            self.pages.setCurrentIndex(_GRID)
+        if not sandbox and self.pages.currentIndex() == WELCOME:
+            self.pages.setCurrentIndex(GRID)
 
     def _settings_changed(self) -> None:
         self.services.studio.apply_settings(self.services.settings.settings)
@@ -281,7 +281,7 @@ class MainWindow(QMainWindow):
         return self.grid.chosen_draft_ids()
 
     def _toggle_inspector(self, checked: bool) -> None:
-        self._inspector_wanted = checked
+        self.inspector_wanted = checked
         self.inspector.setVisible(checked)
 
     def _draft_changed(self, draft: DraftRecord) -> None:
@@ -290,6 +290,7 @@ class MainWindow(QMainWindow):
         drafts.set_rating_local(draft.id, draft.rating)
         drafts.set_deleted_local(draft.id, draft.deleted)
         self.compare.update_draft(draft)
+        self.survey.update_draft(draft)
         current = self.current.record()
         if current is not None and current.id == draft.id:
             self.inspector.show_draft(draft)
@@ -297,44 +298,19 @@ class MainWindow(QMainWindow):
     # -- views ---------------------------------------------------------------------------------
 
     def open_compare(self) -> None:
-        chosen = self.lineage.to_compare(self.selected_ids())
-        if chosen:
-            self._show_compare(chosen)
+        self.views.open_compare()
 
     def compare_with_parent(self) -> None:
-        pair = self.lineage.with_parent(self.current.record())
-        if pair:
-            self._show_compare(pair)
-
-    def _show_compare(self, drafts: list[DraftRecord]) -> None:
-        self.compare.set_candidates(drafts)
-        self.pages.setCurrentIndex(_COMPARE)
-        self.inspector.hide()  # the two images get the room
-        self.compare.setFocus()
-
-    def _follow_in_loupe(self) -> None:
-        if self.pages.currentIndex() == _LOUPE:
-            self.toggle_loupe(keep_open=True)
+        self.views.compare_with_parent()
 
     def toggle_loupe(self, keep_open: bool = False) -> None:
-        if self.pages.currentIndex() == _LOUPE and not keep_open:
-            self.back_to_grid()
-            return
-        draft = self.current.record()
-        if draft is None or draft.path is None:
-            return
-        self.loupe.show_draft(draft)
-        self.pages.setCurrentIndex(_LOUPE)
-        # Full window: only the image (and the one banner) stay.
-        self.inspector.hide()
-        self.prompt_panel.hide()
-        self.loupe.setFocus()
+        self.views.toggle_loupe(keep_open)
+
+    def open_survey(self) -> None:
+        self.views.open_survey()
 
     def back_to_grid(self) -> None:
-        self.pages.setCurrentIndex(_GRID)
-        self.prompt_panel.show()
-        self.inspector.setVisible(self._inspector_wanted)
-        self.grid.setFocus()
+        self.views.back_to_grid()
 
     def open_settings(self) -> None:
         self.dialogs.open_settings()
@@ -348,11 +324,11 @@ class MainWindow(QMainWindow):
 
     def _derive_sent(self) -> None:
         self.dialogs.remember("derive", self.services.derive.remembered_json())
-        self.pages.setCurrentIndex(_GRID)
+        self.pages.setCurrentIndex(GRID)
         self.grid.scrollToTop()  # the new batch arrives at the top
 
     def _derive_closed(self) -> None:
-        if self.pages.currentIndex() == _GRID:
+        if self.pages.currentIndex() == GRID:
             self.grid.setFocus()
 
     def copy_image(self) -> None:
@@ -393,5 +369,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self.images.close()
+        self.survey.loader.close()
         super().closeEvent(event)
         self.closed.emit()

@@ -15,6 +15,7 @@ from studio.ui.cheat_sheet import CheatSheet, menu_entries
 from studio.ui.compare import KEYS as COMPARE_KEYS
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.settings_dialog import SettingsDialog
+from studio.ui.survey import KEYS as SURVEY_KEYS
 
 _GRID_KEYS = [
     ("Arrows", "Move through the grid"),
@@ -61,6 +62,7 @@ class WindowDialogs:
                 *(s for s in menu_entries(menus) if s[0] != "Help"),
                 ("Grid", _GRID_KEYS),
                 ("Compare view", compare),
+                ("Survey", list(SURVEY_KEYS)),
             ]
             self.cheat_sheet = CheatSheet(sections, self._window)
         # The sheet can stay open beside the work.

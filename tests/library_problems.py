@@ -25,8 +25,6 @@ from studio.core.library.schema import SCHEMA_VERSION
 GARBAGE = bytes(range(256)) * 64
 # Room for a new library and its first session, not for much more.
 TINY_DISK = "1m"
-# A new library's first pages hold its schema and its sessions table (created first).
-_INTACT_PAGES = 10
 
 _HOLD_LOCK = """\
 import sqlite3, sys, time
@@ -73,11 +71,18 @@ def truncate(root: Path) -> Path:
 def damage_deep_inside(root: Path) -> Path:
     """A library whose first pages (the schema, the sessions) are fine and the rest (the
     drafts, their indexes) is not: it opens, and the first full read fails."""
-    file = new_library(root, batches=30)
+    # The pages an empty library has hold its schema (however many tables a version adds);
+    # the drafts written afterwards come after them.
+    file = new_library(root)
+    db = sqlite3.connect(file)
+    intact = db.execute("PRAGMA page_count").fetchone()[0]
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    db.close()
+    new_library(root, batches=30)
     size = file.stat().st_size
     with open(file, "r+b") as handle:
-        handle.seek(_INTACT_PAGES * 4096)
-        handle.write(b"\xff" * (size - _INTACT_PAGES * 4096))
+        handle.seek(intact * page_size)
+        handle.write(b"\xff" * (size - intact * page_size))
     return file
 
 

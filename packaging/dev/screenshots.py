@@ -3,7 +3,8 @@
 Run through `bash packaging/dev/screenshots.sh`, which starts Xvfb; writes
 resources/screenshots/first-window.png, main-window.png, grid-16x9.png, compare.png,
 export.png, shortcuts.png, refine-panel.png, family.png, refined-vs-parent.png,
-batch-job.png, batch-job-grouped.png, compare-swipe.png and survey.png.
+batch-job.png, batch-job-grouped.png, compare-swipe.png, survey.png, tournament.png and
+tournament-done.png.
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ async def _shoot(app: object) -> int:
     await _settle(1.5)
     window.grab().save(str(OUT / "survey.png"))
     window.back_to_grid()
+    await _tournament(window, [d.id for d in done[:5]])
     await _derived(window, done[0].id, done[3].id)
 
     window.open_export()
@@ -194,6 +196,24 @@ async def _derived(window: MainWindow, first: int, second: int) -> None:
     window.open_compare()
     await _settle(2.0)
     window.grab().save(str(OUT / "refined-vs-parent.png"))
+    window.back_to_grid()
+
+
+async def _tournament(window: MainWindow, draft_ids: list[int]) -> None:
+    """Five drafts ranked by "this one or that one?": a question, then the ranking."""
+    from studio.core.ranking import Choice
+
+    window.grid.select_drafts(draft_ids)
+    window.open_tournament()
+    model = window.tournament.model
+    model.answer(Choice.LEFT)
+    await _settle(1.2)
+    window.grab().save(str(OUT / "tournament.png"))
+    while (pair := model.pair()) is not None:
+        left, right = pair
+        model.answer(Choice.LEFT if left.seed > right.seed else Choice.RIGHT)
+    await _settle(1.2)
+    window.grab().save(str(OUT / "tournament-done.png"))
     window.back_to_grid()
 
 

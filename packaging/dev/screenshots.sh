@@ -16,4 +16,4 @@ DISPLAY="$display" QT_QPA_PLATFORM=xcb XDG_DATA_HOME="$keyring_home" dbus-run-se
   echo -n "draft-studio-shots" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec "$1/.venv/bin/python" "$1/packaging/dev/screenshots.py"
 ' sh "$root"
-echo "Wrote first-window, main-window, grid-16x9, compare, export, shortcuts, refine-panel, family, refined-vs-parent, batch-job, batch-job-grouped, compare-swipe and survey.png in $root/resources/screenshots"
+echo "Wrote first-window, main-window, grid-16x9, compare, export, shortcuts, refine-panel, family, refined-vs-parent, batch-job, batch-job-grouped, compare-swipe, survey, tournament and tournament-done.png in $root/resources/screenshots"

@@ -1,4 +1,5 @@
-"""The main window: prompt panel, grid (or compare, loupe, survey), inspector, banner, status."""
+"""The main window: prompt panel, grid (or compare, loupe, survey, tournament), inspector,
+banner, status."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from studio.core.library import DraftRecord
 from studio.models.export_model import ExportModel
 from studio.models.image_loader import ImageLoader
 from studio.models.services import Services
+from studio.models.tournament import TournamentModel
 from studio.ui import file_actions
 from studio.ui.actions import ActionFactory
 from studio.ui.banner import Banner
@@ -39,6 +41,7 @@ from studio.ui.notices import Notices
 from studio.ui.prompt_panel import PromptPanel
 from studio.ui.status_bar import StudioStatusBar
 from studio.ui.survey import SurveyView
+from studio.ui.tournament import TournamentView
 from studio.ui.views import GRID, WELCOME, Views
 from studio.ui.window_dialogs import WindowDialogs
 
@@ -71,12 +74,15 @@ class MainWindow(QMainWindow):
         self.compare = CompareView(self.images)
         self.loupe = Loupe(self.images)
         self.survey = SurveyView()  # its own loader: the shared one holds too few images
+        tournament = TournamentModel(services.library, services.culling)
+        self.tournament = TournamentView(tournament, services.thumbnails)
         self.welcome = FirstRunPanel(services.keys)
         self.inspector = Inspector(services.family, services.thumbnails, self.images)
         self.derive_panel = DerivePanel(services.derive)
 
         self.pages = QStackedWidget()
-        for page in (grid_page, self.compare, self.loupe, self.welcome, self.survey):
+        pages = (grid_page, self.compare, self.loupe, self.welcome, self.survey, self.tournament)
+        for page in pages:
             self.pages.addWidget(page)
 
         centre = QWidget()
@@ -199,6 +205,9 @@ class MainWindow(QMainWindow):
         view.addAction(make("Compare selected", "C", self.open_compare, grid))
         view.addAction(make("Loupe", "Space", self.toggle_loupe, grid))
         view.addAction(make("Survey selected", "N", self.open_survey, grid, "All at once"))
+        view.addAction(
+            make("Tournament…", "T", self.open_tournament, grid, "Rank by this one or that one")
+        )
         view.addAction(grid.zoom_in_action)
         view.addAction(grid.zoom_out_action)
         inspector = make("Show inspector", "Ctrl+I", self._toggle_inspector)
@@ -291,6 +300,7 @@ class MainWindow(QMainWindow):
         drafts.set_deleted_local(draft.id, draft.deleted)
         self.compare.update_draft(draft)
         self.survey.update_draft(draft)
+        self.tournament.update_draft(draft)
         current = self.current.record()
         if current is not None and current.id == draft.id:
             self.inspector.show_draft(draft)
@@ -308,6 +318,9 @@ class MainWindow(QMainWindow):
 
     def open_survey(self) -> None:
         self.views.open_survey()
+
+    def open_tournament(self) -> None:
+        self.views.open_tournament()
 
     def back_to_grid(self) -> None:
         self.views.back_to_grid()
@@ -370,5 +383,6 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.images.close()
         self.survey.loader.close()
+        self.tournament.loader.close()
         super().closeEvent(event)
         self.closed.emit()

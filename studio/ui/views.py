@@ -1,17 +1,18 @@
-"""Which view fills the centre area (grid, compare, loupe, survey) and what goes with it:
-the side panels that give way to the images, and where Esc returns to."""
+"""Which view fills the centre area (grid, compare, loupe, survey, tournament) and what goes
+with it: the side panels that give way to the images, and where Esc returns to."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from studio.core.library import DraftRecord, LibraryError
+from studio.models.tournament import TOO_FEW
 from studio.ui.survey import MAX_DRAFTS, MIN_DRAFTS
 
 if TYPE_CHECKING:
     from studio.ui.main_window import MainWindow
 
-GRID, COMPARE, LOUPE, WELCOME, SURVEY = range(5)
+GRID, COMPARE, LOUPE, WELCOME, SURVEY, TOURNAMENT = range(6)
 SURVEY_RANGE = (
     f"Select {MIN_DRAFTS} to {MAX_DRAFTS} images to survey (N): the survey shows them all at once."
 )
@@ -28,6 +29,8 @@ class Views:
         survey.open_requested.connect(self._loupe_from_survey)
         survey.compare_requested.connect(self._compare_from_survey)
         survey.closed.connect(self.back_to_grid)
+        window.tournament.closed.connect(self.back_to_grid)
+        window.tournament.applied.connect(self._tournament_applied)
         window.compare.closed.connect(self._closed)
         window.loupe.closed.connect(self._closed)
         window.loupe.step.connect(self._loupe_step)
@@ -127,6 +130,41 @@ class Views:
 
     def _survey_draft(self, draft_id: int) -> DraftRecord | None:
         return next((p.draft for p in self._w.survey.panes() if p.draft.id == draft_id), None)
+
+    # -- tournament ----------------------------------------------------------------------------
+
+    def open_tournament(self) -> None:
+        """The selection; with nothing or one selected, the latest unfinished tournament."""
+        w = self._w
+        ids = w.grid.selected_draft_ids()
+        model = w.tournament.model
+        if len(ids) <= 1:
+            if not model.resume():
+                w.notices.tell(TOO_FEW)
+                return
+        else:
+            try:
+                model.start(ids)
+            except ValueError as exc:
+                w.notices.tell(str(exc))
+                return
+        self._from_survey = False
+        w.pages.setCurrentIndex(TOURNAMENT)
+        w.inspector.hide()  # the two candidates get the room
+        w.tournament.refresh()
+        w.tournament.setFocus()
+
+    def _tournament_applied(self, kind: str) -> None:
+        w = self._w
+        count = w.tournament.top_k.value()
+        told = {
+            "picks": f"Picked the top {count} of the tournament (Ctrl+Z takes it back).",
+            "ratings": "Rated the tournament's drafts 5 to 1 by rank (Ctrl+Z takes it back).",
+            "order": "The tournament's ranking is kept in the library.",
+        }[kind]
+        w.tournament.model.close()
+        self.back_to_grid()
+        w.notices.tell(told)
 
     # -- back ----------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from studio.ui.compare import KEYS as COMPARE_KEYS
 from studio.ui.export_dialog import ExportDialog
 from studio.ui.settings_dialog import SettingsDialog
 from studio.ui.survey import KEYS as SURVEY_KEYS
+from studio.ui.tournament import KEYS as TOURNAMENT_KEYS
 
 _GRID_KEYS = [
     ("Arrows", "Move through the grid"),
@@ -63,6 +64,7 @@ class WindowDialogs:
                 ("Grid", _GRID_KEYS),
                 ("Compare view", compare),
                 ("Survey", list(SURVEY_KEYS)),
+                ("Tournament", list(TOURNAMENT_KEYS)),
             ]
             self.cheat_sheet = CheatSheet(sections, self._window)
         # The sheet can stay open beside the work.

@@ -275,7 +275,7 @@ def test_a_library_written_by_schema_1_is_upgraded_in_place(tmp_path: Path):
         assert fresh.batch_id == 4
 
     db = sqlite3.connect(root / "library.sqlite3")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     after_rows = [tuple(r) for r in db.execute(f"SELECT {columns} FROM drafts WHERE id < 7")]
     after_batches = [
         tuple(r)[: len(before_batches[0])]
@@ -314,7 +314,7 @@ def _assert_kept(root: Path, before: Snapshot) -> None:
     come last and new rows after the old."""
     tables, files = before
     db = sqlite3.connect(root / "library.sqlite3")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     for table, rows in tables.items():
         assert [row[: len(rows[0])] for row in _table(db, table)][: len(rows)] == rows, table
     db.close()
@@ -378,6 +378,40 @@ def test_a_library_written_by_schema_3_is_upgraded_in_place(tmp_path: Path):
         assert fresh[0].batch_axes[0].values == ("red", "teal")
 
     _assert_kept(root, before)
+
+
+V4_LIBRARY = Path(__file__).parent / "data" / "library-v4"
+
+
+def test_a_library_written_by_schema_4_is_upgraded_in_place(tmp_path: Path):
+    """The fixture was written by the CLI at schema 4 against the sandbox: a matrix batch of
+    four ("a {red|teal} kite", the first picked and rated 5) and a Batch API job of two that
+    succeeded and was imported."""
+    root, before = _copied(V4_LIBRARY, tmp_path, schema=4)
+    db = sqlite3.connect(root / "library.sqlite3")
+    jobs_before = _table(db, "jobs")
+    db.close()
+
+    with Library.open(root) as library:
+        drafts = {d.id: d for d in library.list_drafts(include_deleted=True)}
+        assert library.integrity_check() == "ok"
+        assert (drafts[1].flag, drafts[1].rating) == (Flag.PICK, 5)
+        assert [drafts[i].prompt for i in (1, 3)] == ["a red kite", "a teal kite"]
+        assert drafts[1].batch_axes[0].values == ("red", "teal")
+        (job,) = library.jobs.all()
+        assert job.done
+        assert job.arrived == 2
+        assert all(drafts[i].job_id == job.id for i in (5, 6))
+        assert all(d.path is not None and d.path.is_file() for d in drafts.values())
+        assert library.tournaments.latest_unfinished() is None
+        # The new table takes work beside the old.
+        tournament_id = library.tournaments.create([1, 2, 3])
+        assert library.tournaments.get(tournament_id).items == (1, 2, 3)
+
+    _assert_kept(root, before)
+    db = sqlite3.connect(root / "library.sqlite3")
+    assert _table(db, "jobs") == jobs_before
+    db.close()
 
 
 def test_drafts_remember_whether_they_were_billed(library: Library):

@@ -10,6 +10,7 @@ from studio.core.library.records import (
     StoredImage,
 )
 from studio.core.library.store import Library
+from studio.core.library.tournaments import TournamentRecord
 
 __all__ = [
     "BatchRecord",
@@ -21,5 +22,6 @@ __all__ = [
     "MatrixAxis",
     "OpenProblem",
     "StoredImage",
+    "TournamentRecord",
     "move_aside",
 ]

@@ -134,7 +134,24 @@ ALTER TABLE drafts ADD COLUMN job_id INTEGER REFERENCES jobs(id);
 CREATE INDEX drafts_by_job ON drafts(job_id, status);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Tournaments. Only the answers are kept, since replaying them through the deterministic sort
+# rebuilds the exact state, so a tournament resumes after Esc or a restart at the same
+# question. `applied` says what the finished ranking was turned into (picks, ratings, or just
+# the order kept), NULL while nothing was.
+_V5 = """
+CREATE TABLE tournaments (
+    id INTEGER PRIMARY KEY,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    items TEXT NOT NULL,
+    answers TEXT NOT NULL DEFAULT '[]',
+    finished_at REAL,
+    applied TEXT
+);
+CREATE INDEX tournaments_unfinished ON tournaments(finished_at, updated_at);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

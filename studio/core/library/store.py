@@ -32,6 +32,7 @@ from studio.core.library.records import BatchRecord, DraftRecord, LibraryError, 
 from studio.core.library.references import ReferenceStore
 from studio.core.library.sessions import SessionLock, is_abandoned
 from studio.core.library.spending import Spending
+from studio.core.library.tournaments import TournamentStore
 from studio.core.library.turns import answer_refs, dump_parts
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class Library:
             self.spending = Spending(self._db)
             self.references = ReferenceStore(self._db, root, self.session_id)
             self.jobs = JobStore(self._db, self.references, self.session_id)
+            self.tournaments = TournamentStore(self._db)
             self._session_lock = SessionLock(self._locks_root, self.session_id)
             undo.callback(self._session_lock.release)
             self._db.execute(

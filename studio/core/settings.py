@@ -22,6 +22,11 @@ MAX_RECENT_PROMPTS = 200
 API_VERSIONS = ("v1", "v1beta", "v1alpha")
 CONCURRENCY_RANGE = (1, 64)
 TIMEOUT_RANGE = (5.0, 600.0)
+# The grid's remembered view; the values are studio.models' FilterMode, Made and GridOrder.
+GRID_FILTERS = ("all", "picks", "min_rating", "hide_rejects")
+GRID_MADE = ("any", "fresh", "refine", "edit", "vary")
+GRID_ORDERS = ("newest", "rating", "rank")
+GRID_RATINGS = (1, 5)
 
 # Step N turns a version-N file into a version-(N+1) one. v1 is the first schema.
 _MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -42,6 +47,12 @@ class Settings:
     recent_prompts: tuple[str, ...] = ()  # newest first
     # Off: after Generate the new batch's first tile takes focus, ready for culling keys.
     keep_focus_in_prompt: bool = False
+    # The grid's filter strip as last left (the prompt search is not kept: it is a lookup).
+    grid_filter: str = "all"
+    grid_min_rating: int = 3
+    grid_model: str | None = None  # None: any model
+    grid_made: str = "any"
+    grid_order: str = "newest"
     # What load() had to fix, in words for the user; never saved.
     warnings: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
@@ -162,8 +173,32 @@ class _Reader:
             keep_focus_in_prompt=self._switch(
                 data, "keep_focus_in_prompt", default.keep_focus_in_prompt
             ),
+            **self._grid(data),
             warnings=tuple(self._warnings),
         )
+
+    def _grid(self, data: dict[str, Any]) -> dict[str, Any]:
+        default = Settings()
+        low, high = GRID_RATINGS
+        rating = data.get("grid_min_rating", default.grid_min_rating)
+        if not _is_int(rating) or not low <= rating <= high:
+            rating = self._reject("grid_min_rating", rating, f"is not {low}-{high} stars", 3)
+        model = data.get("grid_model")
+        if model is not None and not isinstance(model, str):
+            model = self._reject("grid_model", model, "is not text", None)
+        return {
+            "grid_filter": self._choice(data, "grid_filter", GRID_FILTERS),
+            "grid_min_rating": rating,
+            "grid_model": model,
+            "grid_made": self._choice(data, "grid_made", GRID_MADE),
+            "grid_order": self._choice(data, "grid_order", GRID_ORDERS),
+        }
+
+    def _choice(self, data: dict[str, Any], name: str, choices: tuple[str, ...]) -> str:
+        value = data.get(name, choices[0])
+        if value not in choices:
+            return self._reject(name, value, f"is not one of {', '.join(choices)}", choices[0])
+        return str(value)
 
     def _migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         version = data.get("schema_version", SCHEMA_VERSION)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 from PySide6.QtCore import (
@@ -26,11 +27,13 @@ from studio.core.engine.events import EngineEvent
 from studio.core.library import DraftRecord, Library, LibraryError
 from studio.core.library.files import THUMB_EDGE
 from studio.core.library.opening import classified
+from studio.core.ranking import Tournament
 from studio.models.draft_rows import Batch, Tile
 from studio.models.grid_geometry import GridFrame, GridGeometry
 from studio.models.grid_mirror import GridMirror
+from studio.models.grid_order import ranks_of
 from studio.models.grid_roles import Role, RowKind, is_tile, item_data, role_name
-from studio.models.grid_state import DraftFilter, GridState, RowAspect, ValueGroup
+from studio.models.grid_state import DraftFilter, GridOrder, GridState, RowAspect, ValueGroup
 from studio.models.thumbnails import ThumbnailCache
 
 __all__ = ["DraftListModel", "Role", "RowKind", "is_tile", "item_data"]
@@ -277,6 +280,31 @@ class DraftListModel(QAbstractListModel):
 
     def set_filter(self, draft_filter: DraftFilter) -> None:
         self._state.set_filter(draft_filter)
+
+    def set_order(self, order: GridOrder) -> None:
+        """RANK order reads the latest finished tournament's ranking now, when it is chosen."""
+        self._state.set_order(order, self.latest_ranks() if order == GridOrder.RANK else None)
+
+    def models(self) -> list[str]:
+        return self._state.models()
+
+    def latest_ranks(self) -> dict[int, int]:
+        """Each draft's place in the latest finished tournament (0 best); empty when none."""
+        store = self._library.tournaments
+        latest: dict[int, int] = {}
+        # The store has no "latest finished" query; ids are never reused or removed, so
+        # walking them up to the first gap sees every tournament (a user makes few).
+        tournament_id = 1
+        while True:
+            try:
+                record = store.get(tournament_id)
+            except LibraryError:
+                return latest
+            if record.finished:
+                # Answers that no longer replay rank nothing.
+                with suppress(ValueError):
+                    latest = ranks_of(Tournament(record.items, record.answers).ranking())
+            tournament_id += 1
 
     def set_flag_local(self, draft_id: int, flag: Flag) -> None:
         self._state.set_flag(draft_id, flag)

@@ -11,12 +11,19 @@ from studio.models.matrix_rows import ValueGroup, grouped, value_of
 Row = Batch | ValueGroup | Tile
 
 
-def batch_rows(batch: Batch, accepts: Callable[[Batch, Tile], bool]) -> list[Row]:
-    """The rows one batch shows: its header, then its drafts the filter accepts, under a
-    sub-header per value when it is grouped; none when the filter hides all its drafts."""
+def batch_rows(
+    batch: Batch,
+    accepts: Callable[[Batch, Tile], bool],
+    arrange: Callable[[list[Tile]], list[Tile]] | None = None,
+) -> list[Row]:
+    """The rows one batch shows: its header, then its drafts the filter accepts (in slot
+    order unless `arrange` sorts them), under a sub-header per value when it is grouped;
+    none when the filter hides all its drafts."""
     visible = [tile for tile in batch.tiles if accepts(batch, tile)]
     if not visible:
         return []
+    if arrange is not None:
+        visible = arrange(visible)
     axis = batch.axis(batch.grouped_by)
     if axis is None:
         return [batch, *visible]

@@ -8,7 +8,7 @@ flags, ratings and engine events keep every draft current even while it is hidde
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Mapping, Set
 
 from studio.core.domain import Flag, SlotStatus
 from studio.core.engine.events import (
@@ -24,18 +24,12 @@ from studio.models.grid_filter import DraftFilter, FilterMode
 from studio.models.grid_geometry import GROUP, RowShape
 from studio.models.grid_loading import batches_of, settle_matrices
 from studio.models.grid_observer import GridObserver, RowAspect
+from studio.models.grid_order import GridOrder, RowRule
 from studio.models.grid_rows import Row, RowIndex, batch_rows, changed_run
 from studio.models.matrix_rows import ValueGroup
 
-__all__ = [
-    "DraftFilter",
-    "FilterMode",
-    "GridObserver",
-    "GridState",
-    "Row",
-    "RowAspect",
-    "ValueGroup",
-]
+__all__ = ["DraftFilter", "FilterMode", "GridObserver", "GridOrder", "GridState", "Row"]
+__all__ += ["RowAspect", "ValueGroup"]
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +41,7 @@ class GridState:
 
     def __init__(self, observer: GridObserver) -> None:
         self._observer = observer
-        self._filter = DraftFilter()
-        self._needle = ""
+        self._rule = RowRule()
         self._batches: list[Batch] = []  # newest first, hidden ones included
         self._batch_by_id: dict[int, Batch] = {}
         self._tiles: dict[int, Tile] = {}
@@ -84,6 +77,10 @@ class GridState:
     def live(self) -> Set[int]:
         """The drafts running or waiting to retry, whose clocks move."""
         return self._live
+
+    def models(self) -> list[str]:
+        """The model ids of the batches loaded, newest batch's first."""
+        return list(dict.fromkeys(batch.model for batch in self._batches))
 
     def has_drafts(self) -> bool:
         """Whether anything would show without a filter (the empty grid says which it is)."""
@@ -140,11 +137,8 @@ class GridState:
         if batch.batch_id not in self._at.spans:
             batch.grouped_by = axis  # nothing of it shows: its rows follow when they do
             return
-        self._observer.about_to_reset()
         batch.grouped_by = axis
-        self._rows = self._visible_rows()
-        self._reindex()
-        self._observer.reset_done()
+        self._rebuild()
 
     # -- loading and filtering -----------------------------------------------------------------
 
@@ -186,7 +180,7 @@ class GridState:
             if picks != derived.from_picks:
                 derived.from_picks = picks
                 self._changed_header(derived)
-        rows = [row for batch in batches for row in batch_rows(batch, self._accepts)]
+        rows = [row for batch in batches for row in self._batch_rows(batch)]
         if rows:
             self._insert(len(self._rows), rows)
         live = {t.draft_id for t in tiles.values() if t.status in _LIVE} - self._live
@@ -195,23 +189,34 @@ class GridState:
             self._observer.live_changed()
 
     def set_filter(self, draft_filter: DraftFilter) -> None:
-        if draft_filter == self._filter:
-            return
+        if draft_filter != self._rule.draft_filter:
+            self._set_rule(RowRule(draft_filter, self._rule.order, self._rule.ranks))
+
+    @property
+    def order(self) -> GridOrder:
+        return self._rule.order
+
+    def set_order(self, order: GridOrder, ranks: Mapping[int, int] | None = None) -> None:
+        """`ranks` (draft id to place, 0 best) are what RANK order sorts by; the Qt side
+        reads them from the library, which this state never touches."""
+        self._set_rule(RowRule(self._rule.draft_filter, order, dict(ranks or {})))
+
+    def _set_rule(self, rule: RowRule) -> None:
+        if rule != self._rule:
+            self._rule = rule
+            self._rebuild()
+
+    def _rebuild(self) -> None:
         self._observer.about_to_reset()
-        self._filter = draft_filter
-        self._needle = draft_filter.needle
         self._rows = self._visible_rows()
         self._reindex()
         self._observer.reset_done()
 
-    def _accepts(self, batch: Batch, tile: Tile) -> bool:
-        return self._filter.accepts(self._needle, batch, tile)
+    def _batch_rows(self, batch: Batch) -> list[Row]:
+        return batch_rows(batch, self._rule.accepts, self._rule.arrange())
 
     def _visible_rows(self) -> list[Row]:
-        rows: list[Row] = []
-        for batch in self._batches:
-            rows.extend(batch_rows(batch, self._accepts))
-        return rows
+        return [row for batch in self._batches for row in self._batch_rows(batch)]
 
     def _reindex(self) -> None:
         self._at.rebuild(self._rows, self._batch_by_id)
@@ -239,12 +244,13 @@ class GridState:
     def _refresh(self, tile: Tile, aspect: RowAspect, header: bool = False) -> None:
         """Shows, hides or repaints one tile after an edit that the filter may care about."""
         batch = self._batch_by_id[tile.batch_id]
-        wanted = self._accepts(batch, tile)
+        wanted = self._rule.accepts(batch, tile)
         shown = tile.draft_id in self._at.tiles
-        if wanted != shown:
+        moves = shown and wanted and self._rule.moves_on(aspect)
+        if wanted != shown or moves:
             self._sync_batch(batch)
-        elif shown:
-            self._changed(tile, aspect)
+        if shown and wanted:
+            self._changed(tile, aspect)  # a tile whose place did not change still repaints
         if header:
             self._at.count_groups(batch)  # a draft hidden already still leaves its group's total
             self._changed_header(batch)
@@ -269,7 +275,7 @@ class GridState:
             start = end = self._batch_start(batch)
         else:
             start, end = span
-        old, new = self._rows[start:end], batch_rows(batch, self._accepts)
+        old, new = self._rows[start:end], self._batch_rows(batch)
         same, tail = changed_run(old, new)
         if len(old) - same - tail > 0:
             first, last = start + same, start + len(old) - tail - 1
@@ -385,7 +391,7 @@ class GridState:
         position = max(i for i, other in enumerate(batch.tiles) if other.slot == original.slot)
         batch.tiles.insert(position + 1, sibling)
         self._tiles[draft_id] = sibling
-        if self._accepts(batch, sibling):
+        if self._rule.accepts(batch, sibling):
             self._sync_batch(batch)
         else:
             self._at.count_groups(batch)

@@ -12,7 +12,16 @@ from PySide6.QtCore import QObject, Signal
 
 from studio.core.catalog import Catalog, CatalogError
 from studio.core.paths import AppPaths
-from studio.core.settings import API_VERSIONS, CONCURRENCY_RANGE, TIMEOUT_RANGE, Settings
+from studio.core.settings import (
+    API_VERSIONS,
+    CONCURRENCY_RANGE,
+    GRID_FILTERS,
+    GRID_MADE,
+    GRID_ORDERS,
+    GRID_RATINGS,
+    TIMEOUT_RANGE,
+    Settings,
+)
 from studio.models.tasks import TaskRunner
 
 # What the schema version and load warnings mean is decided by Settings itself, never by an edit.
@@ -132,6 +141,7 @@ def _checked_scalars(changes: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"{name} must be text.")
     if "keep_focus_in_prompt" in changes and not isinstance(changes["keep_focus_in_prompt"], bool):
         raise ValueError("Keep focus in the prompt must be on or off.")
+    _check_grid(changes)
     if "recent_prompts" in changes:
         prompts = changes["recent_prompts"]
         if isinstance(prompts, str) or not all(isinstance(p, str) for p in prompts):
@@ -149,6 +159,22 @@ def _checked_scalars(changes: dict[str, Any]) -> dict[str, Any]:
             raise ValueError(f"A model edit does not make sense: {exc}") from None
         checked["model_overrides"] = tuple(dict(entry) for entry in overrides)
     return checked
+
+
+def _check_grid(changes: dict[str, Any]) -> None:
+    for name, choices in (
+        ("grid_filter", GRID_FILTERS),
+        ("grid_made", GRID_MADE),
+        ("grid_order", GRID_ORDERS),
+    ):
+        if name in changes and changes[name] not in choices:
+            raise ValueError(f"{name} must be one of {', '.join(choices)}.")
+    low, high = GRID_RATINGS
+    rating = changes.get("grid_min_rating", low)
+    if not _is_int(rating) or not low <= rating <= high:
+        raise ValueError(f"The grid's minimum rating must be {low} to {high} stars.")
+    if not isinstance(changes.get("grid_model", ""), str | None):
+        raise ValueError("The grid's model must be a model id, or none for any.")
 
 
 def _fit_model(candidate: Settings, catalog: Catalog, changes: dict[str, Any]) -> Settings:

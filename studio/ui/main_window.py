@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.prompt_panel = PromptPanel(services.prompt, below=self.jobs_section)
         self.banner = Banner()
         self.notices = Notices(self.banner, services, self.open_settings)
-        grid_page = GridPage(services.drafts)
+        grid_page = GridPage(services.drafts, services.settings)
         grid_page.compare_requested.connect(self.open_compare)
         self.filter_bar, self.grid = grid_page.filter_bar, grid_page.grid
         # One loader for every full-size view: an image the inspector decoded opens at once

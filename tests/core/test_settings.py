@@ -252,3 +252,31 @@ def test_newer_schema_is_read_with_a_warning(path: Path) -> None:
 
     assert loaded.max_concurrency == 3
     assert "newer Draft Studio (schema 99)" in loaded.warnings[0]
+
+
+def test_the_grid_view_round_trips_and_bad_values_fall_back(path: Path) -> None:
+    chosen = Settings(
+        grid_filter="picks",
+        grid_min_rating=4,
+        grid_model="gemini-3-pro-image-preview",
+        grid_made="refine",
+        grid_order="rank",
+    )
+    chosen.save(path)
+    assert Settings.load(path) == chosen
+
+    write(path, {"grid_filter": "best", "grid_min_rating": 9, "grid_model": 3, "grid_order": 1})
+    loaded = Settings.load(path)
+    assert (loaded.grid_filter, loaded.grid_min_rating, loaded.grid_model) == ("all", 3, None)
+    assert loaded.grid_order == "newest"
+    assert len(loaded.warnings) == 4
+    assert any('grid_filter "best"' in warning for warning in loaded.warnings)
+
+
+def test_a_settings_file_from_before_the_grid_view_still_loads(path: Path) -> None:
+    write(path, {"schema_version": 1, "default_model": DRAFT_MODEL, "recent_prompts": ["a fox"]})
+    loaded = Settings.load(path)
+    assert loaded.warnings == ()
+    assert loaded.recent_prompts == ("a fox",)
+    assert (loaded.grid_filter, loaded.grid_made, loaded.grid_order) == ("all", "any", "newest")
+    assert loaded.grid_model is None

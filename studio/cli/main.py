@@ -19,6 +19,15 @@ Configure = Callable[[argparse.ArgumentParser], None]
 # As a command killed by SIGPIPE reports itself to the shell (128 + 13).
 EXIT_BROKEN_PIPE = 141
 
+# Written out rather than read from studio.cli.self_test, which `--help` must not import;
+# tests/cli/test_self_test.py checks it against the steps.
+SELF_TEST_EPILOG = (
+    "--self-test checks this install (Qt, image codecs, keyring, a temporary library, one "
+    "sandbox image) without a window and without touching your library, settings or key. "
+    "Exit 0: all passed; otherwise the first failed step: 10 qt, 11 images, 12 keyring, "
+    "13 library, 14 generate. --json prints {ok, steps: [{name, ok, detail}]} on stdout."
+)
+
 # Each command's arguments are defined by `configure` in its module, which is imported only
 # when that command runs or shows its help: what a command imports (the SDK, the engine,
 # Pillow) costs nothing to `--help` or to `library list`.
@@ -85,15 +94,26 @@ def build_parser() -> argparse.ArgumentParser:
         prog="draft-studio",
         description="Generate, pick and ship AI image drafts.",
         epilog="With no COMMAND it starts the desktop app: draft-studio [--library PATH] "
-        "[--sandbox] (--sandbox: the offline sandbox even when a key is set).",
+        "[--sandbox] (--sandbox: the offline sandbox even when a key is set). " + SELF_TEST_EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"draft-studio {__version__}")
     parser.add_argument(
         "--library", metavar="PATH", help="library folder (or DRAFT_STUDIO_LIBRARY)"
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr too")
+    parser.add_argument(
+        "--self-test", action="store_true", help="check that this install works, then exit"
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        # Its own dest: a command's --json writes `json` into the same namespace.
+        dest="self_test_json",
+        help="with --self-test: the result as JSON on stdout",
+    )
+    # Not required by argparse, so that --self-test can stand alone; _run asks for it instead.
     commands = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+        dest="command", required=False, metavar="COMMAND", parser_class=_Parser
     )
     for name, help_text, where in _COMMANDS:
         commands.add_parser(name, help=help_text, configure=_configurer(where))
@@ -116,7 +136,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        if args.command is not None:
+            parser.error("--self-test takes no COMMAND")
+        # Before CliContext: the self-test must not load the user's settings or open their logs.
+        from studio.cli.self_test import run as run_self_test
+
+        return run_self_test(args.self_test_json)
+    if args.command is None:
+        parser.error("the following arguments are required: COMMAND")
+    if args.self_test_json:
+        parser.error("--json before COMMAND only goes with --self-test; put it after COMMAND")
     try:
         context = CliContext.create(args.library)
         stderr_logging(context.keys, args.verbose)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -62,7 +62,7 @@ class JobsModel(QObject):
 
     def submit(self, spec: BatchSpec) -> None:
         def start(engine: JobEngine) -> None:
-            self._spawn(engine, self._submit(engine, spec), "Sending the batch job")
+            self._spawn(self._submit(engine, spec), "Sending the batch job")
 
         self._run_in_engine("Sending the batch job", start)
 
@@ -72,7 +72,7 @@ class JobsModel(QObject):
                 await self._runner(engine).cancel(self._library.jobs.get(job_id))
                 self._publish()
 
-            self._spawn(engine, cancel(), "Cancelling the batch job")
+            self._spawn(cancel(), "Cancelling the batch job")
 
         self._run_in_engine("Cancelling the batch job", start)
 
@@ -102,13 +102,13 @@ class JobsModel(QObject):
             self._library, BatchClient(backend), engine.catalog, listener=self._post_event
         )
 
-    def _spawn(self, engine: JobEngine, work: object, what: str) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:
         async def guarded() -> None:
             from studio.core.gemini.batch_client import BatchServiceError
             from studio.core.jobs import JobRefused
 
             try:
-                await work  # type: ignore[misc]
+                await work
             except asyncio.CancelledError:
                 raise
             except (JobRefused, BatchServiceError, ValueError) as exc:
